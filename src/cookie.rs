@@ -1,0 +1,228 @@
+//! Cookies as Django reads and writes them: `parse_cookie` for the request
+//! header, Python's `http.cookies.Morsel` output for Set-Cookie.
+
+use crate::settings::is_cookie_name_char;
+
+/// Django's `parse_cookie`: split on `;`, split each chunk on the first `=`
+/// (a chunk without one is a value with an empty name), strip Python
+/// whitespace, drop empty pairs, unquote, and let a later duplicate replace
+/// an earlier one in its place.
+///
+/// ```
+/// use edge_sessions::cookie::parse_cookie;
+/// let jar = parse_cookie(r#"a=1; sessionid="x\"y"; a=2; junk"#);
+/// assert_eq!(jar, vec![("a".into(), "2".into()), ("sessionid".into(), "x\"y".into()), ("".into(), "junk".into())]);
+/// ```
+pub fn parse_cookie(header: &str) -> Vec<(String, String)> {
+    let mut jar: Vec<(String, String)> = Vec::new();
+    for chunk in header.split(';') {
+        let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
+        let (key, value) = (py_strip(key), py_strip(value));
+        if key.is_empty() && value.is_empty() {
+            continue;
+        }
+        let value = unquote(value);
+        match jar.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => jar.push((key.to_owned(), value)),
+        }
+    }
+    jar
+}
+
+/// The value of cookie `name` in a Cookie header, as Django's
+/// `request.COOKIES.get(name)` would give it.
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    parse_cookie(header)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Python's `str.strip()`: Unicode whitespace plus the separators U+001C..U+001F.
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// `http.cookies._unquote`: a value in double quotes loses them, and inside,
+/// `\ooo` octal escapes and `\x` backslash escapes are decoded.
+fn unquote(s: &str) -> String {
+    let inner = match s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if s.len() >= 2 => inner,
+        _ => return s.to_owned(),
+    };
+    let chars: Vec<char> = inner.chars().collect();
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c != '\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let octal = match (chars.get(i + 1), chars.get(i + 2), chars.get(i + 3)) {
+            (Some(a @ '0'..='3'), Some(b @ '0'..='7'), Some(d @ '0'..='7')) => {
+                let digit = |c: &char| c.to_digit(8).unwrap_or(0);
+                char::from_u32(digit(a) * 64 + digit(b) * 8 + digit(d))
+            }
+            _ => None,
+        };
+        match (octal, chars.get(i + 1)) {
+            (Some(decoded), _) => {
+                out.push(decoded);
+                i += 4;
+            }
+            // Python's `\\.` does not match a newline: the backslash stays.
+            (None, Some(&next)) if next != '\n' => {
+                out.push(next);
+                i += 2;
+            }
+            _ => {
+                out.push('\\');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `http.cookies._quote`: values of legal characters stay as they are;
+/// anything else is double-quoted with `"` and `\` escaped and control and
+/// Latin-1 high characters written as `\ooo`.
+pub fn quote(value: &str) -> String {
+    if !value.is_empty() && value.bytes().all(is_cookie_name_char) {
+        return value.to_owned();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{ff}' => {
+                out.push_str(&format!("\\{:03o}", u32::from(c)))
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The attributes Django's `set_cookie` gives a cookie.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CookieAttributes {
+    /// `Max-Age`, in whole seconds.
+    pub max_age: Option<i64>,
+    /// `expires`, already formatted as an HTTP date.
+    pub expires: Option<String>,
+    /// `Domain`.
+    pub domain: Option<String>,
+    /// `Path`.
+    pub path: Option<String>,
+    /// `Secure`.
+    pub secure: bool,
+    /// `HttpOnly`.
+    pub http_only: bool,
+    /// `SameSite`, written as given.
+    pub same_site: Option<String>,
+}
+
+/// A Set-Cookie header value exactly as Python's `Morsel.OutputString()`
+/// writes it: attributes sorted by their lower-case names (`domain, expires,
+/// httponly, max-age, path, samesite, secure`), empty ones left out,
+/// `expires` in lower case, joined by `"; "`.
+///
+/// ```
+/// use edge_sessions::cookie::{set_cookie_header, CookieAttributes};
+/// let attrs = CookieAttributes { path: Some("/".into()), http_only: true, same_site: Some("Lax".into()), ..Default::default() };
+/// assert_eq!(set_cookie_header("sessionid", "abc", &attrs), "sessionid=abc; HttpOnly; Path=/; SameSite=Lax");
+/// ```
+pub fn set_cookie_header(name: &str, value: &str, attrs: &CookieAttributes) -> String {
+    let mut parts = vec![format!("{name}={}", quote(value))];
+    let non_empty = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    if let Some(domain) = non_empty(&attrs.domain) {
+        parts.push(format!("Domain={domain}"));
+    }
+    if let Some(expires) = non_empty(&attrs.expires) {
+        parts.push(format!("expires={expires}"));
+    }
+    if attrs.http_only {
+        parts.push("HttpOnly".into());
+    }
+    if let Some(max_age) = attrs.max_age {
+        parts.push(format!("Max-Age={max_age}"));
+    }
+    if let Some(path) = non_empty(&attrs.path) {
+        parts.push(format!("Path={path}"));
+    }
+    if let Some(same_site) = non_empty(&attrs.same_site) {
+        parts.push(format!("SameSite={same_site}"));
+    }
+    if attrs.secure {
+        parts.push("Secure".into());
+    }
+    parts.join("; ")
+}
+
+/// Django's `patch_vary_headers(response, ("Cookie",))`: the new Vary value.
+pub fn vary_with_cookie(existing: Option<&str>) -> String {
+    let mut headers: Vec<&str> = match existing {
+        Some(v) => v.split(',').map(py_strip).collect(),
+        None => Vec::new(),
+    };
+    if !headers.iter().any(|h| h.eq_ignore_ascii_case("cookie")) {
+        headers.push("Cookie");
+    }
+    if headers.contains(&"*") {
+        "*".into()
+    } else {
+        headers.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_cookie_matches_django() {
+        assert_eq!(parse_cookie(""), vec![]);
+        assert_eq!(parse_cookie(" ; ;= "), vec![]);
+        assert_eq!(parse_cookie("a=b=c"), vec![("a".into(), "b=c".into())]);
+        assert_eq!(
+            parse_cookie("  key  =  value  "),
+            vec![("key".into(), "value".into())]
+        );
+        assert_eq!(
+            parse_cookie("a=\"\\101\\\"\""),
+            vec![("a".into(), "A\"".into())]
+        );
+        assert_eq!(parse_cookie("a=\""), vec![("a".into(), "\"".into())]);
+        assert_eq!(
+            cookie_value("sessionid=1; sessionid=2", "sessionid").as_deref(),
+            Some("2")
+        );
+        assert_eq!(cookie_value("x=1", "sessionid"), None);
+    }
+
+    #[test]
+    fn quote_matches_python() {
+        assert_eq!(quote("abc:1-_."), "abc:1-_.");
+        assert_eq!(quote(""), "\"\"");
+        assert_eq!(quote("a b"), "\"a b\"");
+        assert_eq!(quote("a;\"\\\né"), "\"a;\\\"\\\\\\012\\351\"");
+    }
+
+    #[test]
+    fn vary_is_merged_like_patch_vary_headers() {
+        assert_eq!(vary_with_cookie(None), "Cookie");
+        assert_eq!(
+            vary_with_cookie(Some("Accept-Encoding")),
+            "Accept-Encoding, Cookie"
+        );
+        assert_eq!(vary_with_cookie(Some("accept ,  COOKIE")), "accept, COOKIE");
+        assert_eq!(vary_with_cookie(Some("*")), "*");
+    }
+}

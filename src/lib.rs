@@ -1,0 +1,54 @@
+//! # edge-sessions
+//!
+//! Django's session framework, exact to the byte, for edge runtimes: the
+//! signing format of `django.core.signing`, `SessionBase` with its flags and
+//! expiry rules, the session middleware's cookie rules, and Django's five
+//! engines over small storage traits. A Django site and an edge function that
+//! share a `SECRET_KEY` read and write each other's sessions.
+//!
+//! The layout follows Django's own package:
+//!
+//! | module | Django |
+//! |---|---|
+//! | [`signing`], [`json`] | `django.core.signing` |
+//! | [`session`] | `contrib.sessions.backends.base.SessionBase` |
+//! | [`engines`] | `contrib.sessions.backends.{db,cache,cached_db,file,signed_cookies}` |
+//! | [`store`] | the cache, the `django_session` table, the session directory |
+//! | [`middleware`] | `contrib.sessions.middleware.SessionMiddleware` |
+//! | [`cookie`] | `django.http.cookie.parse_cookie`, `http.cookies.Morsel` |
+//! | [`settings`] | the `SESSION_*` settings |
+//!
+//! Nothing here reads a clock or does blocking I/O: `now` is a parameter and
+//! storage is `async`, so the same code runs natively and in WebAssembly.
+
+pub mod cookie;
+pub mod datetime;
+pub mod engines;
+pub mod error;
+pub mod json;
+pub mod middleware;
+pub mod session;
+pub mod settings;
+pub mod signing;
+pub mod store;
+
+pub use error::{Error, PayloadError, Result};
+pub use session::{Config, Expiry, ExpiryValue, Session};
+pub use settings::{EngineKind, Settings};
+
+/// Runs a future whose I/O is already complete, such as one over the
+/// in-memory stores, to its end. Native tests and tools use it; wasm code
+/// awaits instead.
+///
+/// Panics if the future is not ready after its first poll: an in-memory
+/// store never makes one wait.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => {
+            panic!("block_on: the future waited on I/O; use an async runtime")
+        }
+    }
+}

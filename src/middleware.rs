@@ -1,0 +1,158 @@
+//! Django's `SessionMiddleware.process_response` as plain functions: from
+//! whether the request sent the cookie, the session after the view, the
+//! status and the settings, decide what to store and which headers to add.
+//!
+//! The request half is one line: `Session::new(engine, config,
+//! cookie_value(header, name), now)`; nothing is read until the view asks.
+
+use crate::cookie::{set_cookie_header, CookieAttributes};
+use crate::datetime::http_date;
+use crate::engines::Engine;
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::settings::Settings;
+
+/// What the response half of the middleware does with the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the store and the cookie alone.
+    Nothing,
+    /// The session is empty but the browser sent a cookie: expire it.
+    DeleteCookie,
+    /// Save the session and send its cookie again.
+    Save,
+}
+
+/// Django's decision, before any I/O: the action and whether the response
+/// varies on Cookie. `Save` always adds Vary (the CVE-2026-35192 fix).
+///
+/// ```
+/// use edge_sessions::middleware::{decide, Action};
+/// use edge_sessions::Settings;
+/// let s = Settings::new("k");
+/// // cookie_sent, accessed, modified, empty, status
+/// assert_eq!(decide(&s, false, true, true, false, 200), (Action::Save, true));
+/// assert_eq!(decide(&s, false, true, true, false, 500), (Action::Nothing, true));
+/// assert_eq!(decide(&s, true, false, false, true, 200), (Action::DeleteCookie, true));
+/// ```
+pub fn decide(
+    settings: &Settings,
+    cookie_sent: bool,
+    accessed: bool,
+    modified: bool,
+    empty: bool,
+    status: u16,
+) -> (Action, bool) {
+    if cookie_sent && empty {
+        return (Action::DeleteCookie, true);
+    }
+    if (modified || settings.save_every_request) && !empty && status < 500 {
+        return (Action::Save, true);
+    }
+    (Action::Nothing, accessed)
+}
+
+/// The Set-Cookie value that sends the session cookie: `max_age` `None` for
+/// a browser-session cookie; otherwise `Max-Age=int(max_age)` and
+/// `expires = http_date(now + max_age)`, as Django writes them.
+pub fn session_cookie(
+    settings: &Settings,
+    value: &str,
+    max_age: Option<f64>,
+    now: f64,
+) -> Result<String> {
+    let (max_age, expires) = match max_age {
+        Some(age) => {
+            // Python's int() truncates toward zero; `as` does too and saturates.
+            (Some(age as i64), Some(http_date(now + age)?))
+        }
+        None => (None, None),
+    };
+    let attrs = CookieAttributes {
+        max_age,
+        expires,
+        domain: settings.cookie_domain.clone(),
+        path: Some(settings.cookie_path.clone()),
+        secure: settings.cookie_secure,
+        http_only: settings.cookie_httponly,
+        same_site: settings.cookie_samesite.clone(),
+    };
+    Ok(set_cookie_header(&settings.cookie_name, value, &attrs))
+}
+
+/// Django's `delete_cookie` for the session cookie: empty value, epoch
+/// expiry, `Max-Age=0`, no HttpOnly, and Secure when the name has a
+/// `__Secure-`/`__Host-` prefix or SameSite is None.
+pub fn delete_cookie(settings: &Settings) -> String {
+    let name = &settings.cookie_name;
+    let same_site_none = settings
+        .cookie_samesite
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("none"));
+    let attrs = CookieAttributes {
+        max_age: Some(0),
+        expires: Some("Thu, 01 Jan 1970 00:00:00 GMT".into()),
+        domain: settings.cookie_domain.clone(),
+        path: Some(settings.cookie_path.clone()),
+        secure: name.starts_with("__Secure-") || name.starts_with("__Host-") || same_site_none,
+        http_only: false,
+        same_site: settings.cookie_samesite.clone(),
+    };
+    set_cookie_header(name, "", &attrs)
+}
+
+/// What the response needs after [`process_response`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ResponseHeaders {
+    /// A Set-Cookie header value to append, if any.
+    pub set_cookie: Option<String>,
+    /// Whether to add `Cookie` to Vary (see [`crate::cookie::vary_with_cookie`]).
+    pub vary_cookie: bool,
+}
+
+/// `SessionMiddleware.process_response`: saves the session when Django
+/// would and says which headers to add. A save that finds the session gone
+/// is [`Error::SessionInterrupted`] (Django answers it with a 400).
+pub async fn process_response<E: Engine>(
+    session: &mut Session<E>,
+    cookie_sent: bool,
+    status: u16,
+) -> Result<ResponseHeaders> {
+    let settings = &session.config().settings;
+    let (action, vary_cookie) = decide(
+        settings,
+        cookie_sent,
+        session.accessed,
+        session.modified,
+        session.is_empty(),
+        status,
+    );
+    match action {
+        Action::Nothing => Ok(ResponseHeaders {
+            set_cookie: None,
+            vary_cookie,
+        }),
+        Action::DeleteCookie => Ok(ResponseHeaders {
+            set_cookie: Some(delete_cookie(settings)),
+            vary_cookie,
+        }),
+        Action::Save => {
+            let max_age = if session.get_expire_at_browser_close().await? {
+                None
+            } else {
+                Some(session.get_expiry_age().await?)
+            };
+            match session.save().await {
+                Err(Error::UpdateError) => return Err(Error::SessionInterrupted),
+                other => other?,
+            }
+            let config = session.config().clone();
+            let value = session.session_key().unwrap_or_default();
+            let set_cookie = session_cookie(&config.settings, value, max_age, session.now)?;
+            Ok(ResponseHeaders {
+                set_cookie: Some(set_cookie),
+                vary_cookie,
+            })
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! `django.core.signing`, byte for byte: URL-safe base64 without padding,
+//! base62 timestamps, salted HMAC-SHA256, `Signer`, `TimestampSigner`,
+//! `dumps` and `loads`.
+//!
+//! Keys are derived once per signer (`sha256(salt + "signer" + secret)`), not
+//! once per signature: a signer is meant to be built once and reused.
+//!
+//! ```
+//! use edge_sessions::signing::{dumps, loads, DEFAULT_SALT};
+//! use serde_json::json;
+//! let token = dumps(&json!("hello"), "secret", DEFAULT_SALT, false, 1_700_000_000.0).unwrap();
+//! assert!(token.starts_with("ImhlbGxvIg:1r31eq:"));
+//! assert_eq!(loads(&token, "secret", &[], DEFAULT_SALT, None, 1_700_000_000.0).unwrap(), json!("hello"));
+//! ```
+
+use crate::error::{Error, PayloadError, Result};
+use crate::json::{self, Value};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The salt `django.core.signing.dumps` and `loads` use by default.
+pub const DEFAULT_SALT: &str = "django.core.signing";
+/// `Signer`'s default salt (`"<module>.<ClassName>"`).
+pub const SIGNER_SALT: &str = "django.core.signing.Signer";
+/// `TimestampSigner`'s default salt.
+pub const TIMESTAMP_SIGNER_SALT: &str = "django.core.signing.TimestampSigner";
+/// Largest inflated payload [`TimestampSigner::unsign_object`] accepts by
+/// default. Django has no limit; a validly signed zip bomb should not take
+/// an edge isolate's memory, and a session larger than this is a bug.
+pub const DEFAULT_MAX_INFLATED_SIZE: usize = 1 << 20;
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Digests `salted_hmac` accepts. Signers always use SHA-256, as Django's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// `hashlib.sha1`, Django's default for `salted_hmac` itself.
+    Sha1,
+    /// `hashlib.sha256`, what every `Signer` uses.
+    Sha256,
+    /// `hashlib.sha512`.
+    Sha512,
+}
+
+/// `django.core.signing.b64_encode`: URL-safe base64 with the `=` stripped.
+pub fn b64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(BASE64_URL[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// `django.core.signing.b64_decode`, as lenient as Python's decoder:
+/// characters outside the alphabet are skipped, both alphabets are accepted,
+/// decoding stops at a complete pad, and padding is added from the *raw*
+/// length. (No base64 crate reproduces these rules, hence our own.)
+pub fn b64_decode(text: &[u8]) -> Result<Vec<u8>> {
+    let pad = (4 - text.len() % 4) % 4;
+    let padded = text.iter().copied().chain(std::iter::repeat_n(b'=', pad));
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut quad_pos, mut left, mut pads) = (0u8, 0u32, 0u8);
+    for c in padded {
+        if c == b'=' {
+            if quad_pos >= 2 {
+                pads += 1;
+                if quad_pos + pads >= 4 {
+                    return Ok(out);
+                }
+            }
+            continue;
+        }
+        let Some(v) = sextet(c) else { continue };
+        pads = 0;
+        match quad_pos {
+            0 => {}
+            1 => out.push((left << 2 | v >> 4) as u8),
+            2 => out.push((left << 4 | v >> 2) as u8),
+            _ => out.push((left << 6 | v) as u8),
+        }
+        left = v & [0x3f, 0x0f, 0x03, 0][usize::from(quad_pos)];
+        quad_pos = (quad_pos + 1) % 4;
+    }
+    match quad_pos {
+        0 => Ok(out),
+        1 => Err(Error::BadPayload(PayloadError::Base64(
+            "number of data characters cannot be 1 more than a multiple of 4",
+        ))),
+        _ => Err(Error::BadPayload(PayloadError::Base64("Incorrect padding"))),
+    }
+}
+
+fn sextet(c: u8) -> Option<u32> {
+    let v = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' | b'+' => 62,
+        b'_' | b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(v))
+}
+
+/// `django.core.signing.b62_encode`.
+pub fn b62_encode(n: i64) -> String {
+    if n == 0 {
+        return "0".into();
+    }
+    let mut digits = Vec::new();
+    let mut rest = n.unsigned_abs();
+    while rest > 0 {
+        digits.push(BASE62[(rest % 62) as usize]);
+        rest /= 62;
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.iter().rev().map(|&b| char::from(b)).collect()
+}
+
+/// `django.core.signing.b62_decode`: accepts non-canonical input (`"0001"`,
+/// `"-"`); an empty string or a character outside base62 is an error.
+/// Values beyond i64 saturate: only their sign matters to an age check.
+pub fn b62_decode(text: &str) -> Result<i64> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None if text.is_empty() => return Err(Error::BadPayload(PayloadError::EmptyTimestamp)),
+        None => (1, text),
+    };
+    digits
+        .bytes()
+        .try_fold(0i64, |acc, c| {
+            let d = BASE62
+                .iter()
+                .position(|&b| b == c)
+                .ok_or(Error::BadPayload(PayloadError::BadTimestamp))?;
+            Ok(acc.saturating_mul(62).saturating_add(d as i64))
+        })
+        .map(|n| sign * n)
+}
+
+/// An HMAC keyed with `key`. HMAC takes keys of any length, so the
+/// fallible constructor never fails here.
+macro_rules! hmac_with_key {
+    ($digest:ty, $key:expr) => {
+        <Hmac<$digest> as Mac>::new_from_slice($key).expect("HMAC accepts keys of any length")
+    };
+}
+
+/// `django.utils.crypto.salted_hmac(key_salt, value, secret, algorithm)`:
+/// HMAC keyed with `H(key_salt + secret)`. Returns the raw digest.
+pub fn salted_hmac(algorithm: Algorithm, key_salt: &str, value: &[u8], secret: &str) -> Vec<u8> {
+    macro_rules! run {
+        ($digest:ty) => {{
+            let key = <$digest>::new()
+                .chain_update(key_salt)
+                .chain_update(secret)
+                .finalize();
+            let mut mac = hmac_with_key!($digest, &key);
+            mac.update(value);
+            mac.finalize().into_bytes().to_vec()
+        }};
+    }
+    match algorithm {
+        Algorithm::Sha1 => run!(sha1::Sha1),
+        Algorithm::Sha256 => run!(Sha256),
+        Algorithm::Sha512 => run!(sha2::Sha512),
+    }
+}
+
+/// `django.core.signing.base64_hmac`.
+pub fn base64_hmac(algorithm: Algorithm, salt: &str, value: &str, key: &str) -> String {
+    b64_encode(&salted_hmac(algorithm, salt, value.as_bytes(), key))
+}
+
+/// `django.core.signing.Signer` (always SHA-256, as Django's default).
+#[derive(Clone)]
+pub struct Signer {
+    /// HMAC keys, already derived: the current key first, then the fallbacks.
+    keys: Vec<Hmac<Sha256>>,
+    sep: String,
+    salt: String,
+}
+
+impl std::fmt::Debug for Signer {
+    // Never print key material.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("salt", &self.salt)
+            .field("sep", &self.sep)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// A signer with separator `:`. `fallback_keys` are tried in order after
+    /// `secret` when verifying (Django's `SECRET_KEY_FALLBACKS`).
+    pub fn new(secret: &str, fallback_keys: &[impl AsRef<str>], salt: &str) -> Self {
+        let key_salt = format!("{salt}signer");
+        let derive = |secret: &str| {
+            let key = Sha256::new()
+                .chain_update(&key_salt)
+                .chain_update(secret)
+                .finalize();
+            hmac_with_key!(Sha256, &key)
+        };
+        let keys = std::iter::once(secret)
+            .chain(fallback_keys.iter().map(AsRef::as_ref))
+            .map(derive)
+            .collect();
+        Signer {
+            keys,
+            sep: ":".into(),
+            salt: salt.into(),
+        }
+    }
+
+    /// Use another separator; Django refuses ones that could appear in a
+    /// signature or base64 (`[A-z0-9-_=]*`, which includes ``[\]^_` ``).
+    pub fn with_separator(mut self, sep: &str) -> Result<Self> {
+        if sep
+            .bytes()
+            .all(|c| (b'A'..=b'z').contains(&c) || c.is_ascii_digit() || b"-_=".contains(&c))
+        {
+            return Err(Error::InvalidSetting {
+                setting: "sep",
+                reason: format!("Unsafe Signer separator: {sep:?} (cannot be empty or consist of only A-z0-9-_=)"),
+            });
+        }
+        self.sep = sep.into();
+        Ok(self)
+    }
+
+    /// The salt this signer was made with.
+    pub fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    fn signature_with(key: &Hmac<Sha256>, value: &str) -> String {
+        let mut mac = key.clone();
+        mac.update(value.as_bytes());
+        b64_encode(&mac.finalize().into_bytes())
+    }
+
+    /// The base64 signature of `value` under the current key.
+    pub fn signature(&self, value: &str) -> String {
+        match self.keys.first() {
+            Some(key) => Self::signature_with(key, value),
+            None => String::new(), // unreachable: `new` always stores the current key
+        }
+    }
+
+    /// `value + sep + signature(value)`.
+    pub fn sign(&self, value: &str) -> String {
+        format!("{value}{}{}", self.sep, self.signature(value))
+    }
+
+    /// The value inside `signed` when its signature matches the current key
+    /// or a fallback key. Compares in constant time, on the base64 text as
+    /// Django does (so a re-encoded signature does not pass).
+    pub fn unsign<'a>(&self, signed: &'a str) -> Result<&'a str> {
+        let Some((value, sig)) = signed.rsplit_once(self.sep.as_str()) else {
+            return Err(Error::BadSignature(format!(
+                "No \"{}\" found in value",
+                self.sep
+            )));
+        };
+        for key in &self.keys {
+            let expected = Self::signature_with(key, value);
+            if bool::from(expected.as_bytes().ct_eq(sig.as_bytes())) {
+                return Ok(value);
+            }
+        }
+        Err(Error::BadSignature(format!(
+            "Signature \"{sig}\" does not match"
+        )))
+    }
+}
+
+/// `django.core.signing.TimestampSigner`: signs `value:timestamp`.
+#[derive(Debug, Clone)]
+pub struct TimestampSigner {
+    signer: Signer,
+    max_inflated_size: usize,
+}
+
+impl TimestampSigner {
+    /// See [`Signer::new`].
+    pub fn new(secret: &str, fallback_keys: &[impl AsRef<str>], salt: &str) -> Self {
+        TimestampSigner {
+            signer: Signer::new(secret, fallback_keys, salt),
+            max_inflated_size: DEFAULT_MAX_INFLATED_SIZE,
+        }
+    }
+
+    /// Cap on the inflated size of a compressed payload (our addition).
+    pub fn with_max_inflated_size(mut self, bytes: usize) -> Self {
+        self.max_inflated_size = bytes;
+        self
+    }
+
+    /// The salt this signer was made with.
+    pub fn salt(&self) -> &str {
+        self.signer.salt()
+    }
+
+    /// `value:b62(int(now)):signature`.
+    pub fn sign(&self, value: &str, now: f64) -> String {
+        // Python's int() truncates toward zero; `as` does too (and saturates).
+        let ts = b62_encode(now as i64);
+        self.signer.sign(&format!("{value}{}{ts}", self.signer.sep))
+    }
+
+    /// The value inside `signed`, checking the signature and, when `max_age`
+    /// is given, that `now - timestamp <= max_age` (a future timestamp passes).
+    pub fn unsign<'a>(&self, signed: &'a str, max_age: Option<f64>, now: f64) -> Result<&'a str> {
+        let result = self.signer.unsign(signed)?;
+        let (value, ts) = result
+            .rsplit_once(self.signer.sep.as_str())
+            .ok_or(Error::BadPayload(PayloadError::MissingTimestamp))?;
+        let ts = b62_decode(ts)?;
+        if let Some(max_age) = max_age {
+            let age = now - ts as f64;
+            if age > max_age {
+                return Err(Error::SignatureExpired(format!(
+                    "Signature age {} > {} seconds",
+                    py_number(age),
+                    py_number(max_age)
+                )));
+            }
+        }
+        Ok(value)
+    }
+
+    /// `sign_object`: JSON, optionally zlib-compressed (only when that saves
+    /// at least two bytes, marked by a leading `.`), base64, signed.
+    pub fn sign_object(&self, obj: &Value, compress: bool, now: f64) -> Result<String> {
+        Ok(self.sign(&encode_payload(json::dumps(obj)?.as_bytes(), compress), now))
+    }
+
+    /// `unsign_object`: the inverse of [`TimestampSigner::sign_object`].
+    pub fn unsign_object(&self, signed: &str, max_age: Option<f64>, now: f64) -> Result<Value> {
+        let payload = self.unsign(signed, max_age, now)?;
+        json::loads(&decode_payload(payload, self.max_inflated_size)?)
+    }
+}
+
+/// base64 of `data`, zlib-compressed first when `compress` and it pays.
+pub fn encode_payload(data: &[u8], compress: bool) -> String {
+    if compress {
+        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(data, 6);
+        if compressed.len() + 1 < data.len() {
+            return format!(".{}", b64_encode(&compressed));
+        }
+    }
+    b64_encode(data)
+}
+
+/// The bytes inside a base64 payload, inflated when it starts with `.`.
+pub fn decode_payload(payload: &str, max_inflated_size: usize) -> Result<Vec<u8>> {
+    match payload.strip_prefix('.') {
+        Some(compressed) => {
+            let deflated = b64_decode(compressed.as_bytes())?;
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&deflated, max_inflated_size)
+                .map_err(|e| {
+                    let why = match e.status {
+                        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                            format!("inflated payload exceeds {max_inflated_size} bytes")
+                        }
+                        status => format!("{status:?}"),
+                    };
+                    Error::BadPayload(PayloadError::Zlib(why))
+                })
+        }
+        None => b64_decode(payload.as_bytes()),
+    }
+}
+
+/// A number as Python prints it: integral values without a fraction.
+fn py_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e16 {
+        format!("{}", n as i64)
+    } else {
+        json::float_repr(n).unwrap_or_else(|_| n.to_string())
+    }
+}
+
+/// `django.core.signing.dumps(obj, key, salt, compress=...)` at time `now`.
+pub fn dumps(obj: &Value, secret: &str, salt: &str, compress: bool, now: f64) -> Result<String> {
+    TimestampSigner::new(secret, &[] as &[&str], salt).sign_object(obj, compress, now)
+}
+
+/// `django.core.signing.loads(s, key, salt, max_age, fallback_keys)` at time `now`.
+pub fn loads(
+    token: &str,
+    secret: &str,
+    fallback_keys: &[&str],
+    salt: &str,
+    max_age: Option<f64>,
+    now: f64,
+) -> Result<Value> {
+    TimestampSigner::new(secret, fallback_keys, salt).unsign_object(token, max_age, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn base64_round_trips_and_is_lenient_like_python() {
+        for len in 0..10 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 250) as u8).collect();
+            assert_eq!(b64_decode(b64_encode(&bytes).as_bytes()).unwrap(), bytes);
+        }
+        assert_eq!(b64_decode(b"e30").unwrap(), b"{}");
+        assert_eq!(b64_decode(b"e30=").unwrap(), b"{}");
+        assert_eq!(b64_decode(b"e3 0 ").unwrap(), b"{}");
+        assert!(b64_decode(b"e3 0").is_err());
+        assert!(b64_decode(b"e30!").is_err());
+        assert!(b64_decode(b"abcde").is_err());
+    }
+
+    #[test]
+    fn base62_matches_django() {
+        assert_eq!(b62_encode(1_700_000_000), "1r31eq");
+        assert_eq!(b62_encode(-62), "-10");
+        assert_eq!(b62_decode("1r31eq").unwrap(), 1_700_000_000);
+        assert_eq!(b62_decode("0001").unwrap(), 1);
+        assert_eq!(b62_decode("-").unwrap(), 0);
+        assert!(b62_decode("").is_err());
+        assert!(b62_decode("a!").is_err());
+        assert_eq!(b62_decode(&"z".repeat(40)).unwrap(), i64::MAX);
+    }
+
+    #[test]
+    fn worked_example_from_django() {
+        let secret = "oracle-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-!@#$%^&*()";
+        let token = dumps(
+            &json!("hello"),
+            secret,
+            DEFAULT_SALT,
+            false,
+            1_700_000_000.0,
+        )
+        .unwrap();
+        assert_eq!(
+            token,
+            "ImhlbGxvIg:1r31eq:9r1FJwjGweRJ3dWPk2Az1umq8yq3sWdeyLt7WjjZWA8"
+        );
+    }
+
+    #[test]
+    fn max_age_boundaries() {
+        let s = TimestampSigner::new("k", &[] as &[&str], "s");
+        let token = s.sign("v", 100.0);
+        assert!(s.unsign(&token, Some(10.0), 110.0).is_ok());
+        assert!(matches!(
+            s.unsign(&token, Some(10.0), 110.5),
+            Err(Error::SignatureExpired(_))
+        ));
+        assert!(s.unsign(&token, Some(0.0), 50.0).is_ok());
+    }
+
+    #[test]
+    fn zip_bomb_is_capped() {
+        let s = TimestampSigner::new("k", &[] as &[&str], "s").with_max_inflated_size(1000);
+        let token = s.sign_object(&json!("x".repeat(5000)), true, 0.0).unwrap();
+        assert!(token.starts_with('.'));
+        assert!(matches!(
+            s.unsign_object(&token, None, 0.0),
+            Err(Error::BadPayload(PayloadError::Zlib(_)))
+        ));
+    }
+
+    #[test]
+    fn unsafe_separators_are_refused() {
+        for sep in ["", "a", "=", "_", "^", "Z9"] {
+            assert!(
+                Signer::new("k", &[] as &[&str], "s")
+                    .with_separator(sep)
+                    .is_err(),
+                "{sep}"
+            );
+        }
+        assert!(Signer::new("k", &[] as &[&str], "s")
+            .with_separator("/")
+            .is_ok());
+    }
+}

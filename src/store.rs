@@ -1,0 +1,125 @@
+//! The storage contract: three small, byte-oriented traits the engines call,
+//! one per kind of storage Django has, plus in-memory implementations for
+//! tests and the embedded default.
+//!
+//! A store only moves bytes. What key to use, what TTL, whether a row has
+//! expired, what a collision means: all of that is decided by the engines.
+
+mod memory;
+
+pub use memory::{MemoryCache, MemoryDb, MemoryFiles};
+
+use crate::datetime::DateTime;
+use crate::error::Result;
+
+/// A key-value cache with expiry: Workers KV, the Cache API, Redis, an LRU.
+#[allow(async_fn_in_trait)]
+pub trait CacheStore {
+    /// The value under `key`, or `None` when absent or expired.
+    async fn get(&self, key: &str) -> Result<Option<String>>;
+    /// Stores `value` for `ttl_seconds` (always at least 1).
+    async fn set(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<()>;
+    /// Stores `value` only if `key` is absent; `false` when it was present.
+    async fn add(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
+    /// Removes `key`; absent keys are not an error.
+    async fn delete(&self, key: &str) -> Result<()>;
+}
+
+/// One row of Django's `django_session` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// `session_key varchar(40)`, the primary key.
+    pub session_key: String,
+    /// `session_data text`: the signed, encoded session.
+    pub session_data: String,
+    /// `expire_date`, in UTC.
+    pub expire_date: DateTime,
+}
+
+/// Row operations on a `django_session` table: D1, SQLite, PostgreSQL.
+#[allow(async_fn_in_trait)]
+pub trait DbStore {
+    /// The row with this key, expired or not.
+    async fn get(&self, session_key: &str) -> Result<Option<Row>>;
+    /// Whether a row with this key exists, expired or not.
+    async fn exists(&self, session_key: &str) -> Result<bool>;
+    /// Inserts `row`; `false` when the key is taken (an IntegrityError).
+    async fn insert(&self, row: &Row) -> Result<bool>;
+    /// Replaces the row with `row.session_key`; `false` when there is none.
+    async fn update(&self, row: &Row) -> Result<bool>;
+    /// Deletes the row; an absent row is not an error.
+    async fn delete(&self, session_key: &str) -> Result<()>;
+    /// Deletes every row with `expire_date < before`.
+    async fn delete_expired(&self, before: DateTime) -> Result<()>;
+}
+
+/// What a file write may do when the file does or does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Create the file; fail (return `false`) if it exists.
+    CreateNew,
+    /// Replace the file; fail (return `false`) if it does not exist.
+    ReplaceExisting,
+}
+
+/// The contents of a session file and when it was last written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileData {
+    /// The file's text (a signed session, or empty).
+    pub content: String,
+    /// Modification time in seconds since the epoch.
+    pub modified_at: f64,
+}
+
+/// Files in one directory (`SESSION_FILE_PATH`): Node fs, Deno fs.
+#[allow(async_fn_in_trait)]
+pub trait FileStore {
+    /// The file `name`, or `None` if it does not exist.
+    async fn read(&self, name: &str) -> Result<Option<FileData>>;
+    /// Whether the file `name` exists.
+    async fn exists(&self, name: &str) -> Result<bool>;
+    /// Writes `content` atomically (a temporary file renamed over `name`);
+    /// `false` when `mode` forbids it.
+    async fn write(&self, name: &str, content: &str, mode: WriteMode) -> Result<bool>;
+    /// Removes `name`; an absent file is not an error.
+    async fn remove(&self, name: &str) -> Result<()>;
+    /// The names in the directory that start with `prefix`.
+    async fn list(&self, prefix: &str) -> Result<Vec<String>>;
+}
+
+// Stores are shared: the engine borrows one while a test (or the cached_db
+// composition) keeps another handle to it.
+macro_rules! forward_store {
+    ($trait:ident { $($method:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)* }) => {
+        impl<T: $trait + ?Sized> $trait for &T {
+            $(async fn $method(&self, $($arg: $ty),*) -> $ret { (**self).$method($($arg),*).await })*
+        }
+        impl<T: $trait + ?Sized> $trait for std::rc::Rc<T> {
+            $(async fn $method(&self, $($arg: $ty),*) -> $ret { (**self).$method($($arg),*).await })*
+        }
+    };
+}
+
+forward_store!(CacheStore {
+    get(key: &str) -> Result<Option<String>>;
+    set(key: &str, value: &str, ttl_seconds: u64) -> Result<()>;
+    add(key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
+    delete(key: &str) -> Result<()>;
+});
+
+forward_store!(DbStore {
+    get(session_key: &str) -> Result<Option<Row>>;
+    exists(session_key: &str) -> Result<bool>;
+    insert(row: &Row) -> Result<bool>;
+    update(row: &Row) -> Result<bool>;
+    delete(session_key: &str) -> Result<()>;
+    delete_expired(before: DateTime) -> Result<()>;
+});
+
+forward_store!(FileStore {
+    read(name: &str) -> Result<Option<FileData>>;
+    exists(name: &str) -> Result<bool>;
+    write(name: &str, content: &str, mode: WriteMode) -> Result<bool>;
+    remove(name: &str) -> Result<()>;
+    list(prefix: &str) -> Result<Vec<String>>;
+});
