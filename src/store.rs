@@ -7,7 +7,7 @@
 
 mod memory;
 
-pub use memory::{MemoryCache, MemoryDb, MemoryFiles};
+pub use memory::{MemoryCache, MemoryDb, MemoryFiles, MemoryStores};
 
 use crate::datetime::DateTime;
 use crate::error::Result;

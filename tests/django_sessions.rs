@@ -7,29 +7,12 @@ use edge_sessions::engines::{
     CacheEngine, CachedDbEngine, DbEngine, Engine, FileEngine, SignedCookies,
 };
 use edge_sessions::json::{Dict, Value};
-use edge_sessions::store::{CacheStore, MemoryCache, MemoryDb, MemoryFiles};
+use edge_sessions::store::{CacheStore, MemoryStores};
 use edge_sessions::{block_on, middleware, Config, Error, Expiry, ExpiryValue, Session, Settings};
 use serde_json::json;
 use std::rc::Rc;
 
 const NOW: f64 = 1_700_000_000.0;
-
-/// The stores one test shares between its sessions.
-#[derive(Default)]
-struct Stores {
-    cache: Rc<MemoryCache>,
-    db: Rc<MemoryDb>,
-    files: Rc<MemoryFiles>,
-}
-
-impl Stores {
-    fn new() -> Self {
-        let stores = Stores::default();
-        stores.cache.set_now(NOW);
-        stores.files.set_now(NOW);
-        stores
-    }
-}
 
 fn config_with(change: impl FnOnce(&mut Settings)) -> Rc<Config> {
     let mut settings = Settings::new("django-tests-secret");
@@ -52,17 +35,17 @@ macro_rules! session_tests {
         mod $name {
             use super::*;
 
-            fn engine($stores: &Stores) -> impl Engine {
+            fn engine($stores: &MemoryStores) -> impl Engine {
                 $engine
             }
 
-            fn session($stores: &Stores, key: Option<&str>) -> Session<impl Engine> {
+            fn session($stores: &MemoryStores, key: Option<&str>) -> Session<impl Engine> {
                 Session::new(engine($stores), config(), key, NOW)
             }
 
             #[test]
             fn new_session_has_no_flags() {
-                let stores = Stores::new();
+                let stores = MemoryStores::new(NOW);
                 let s = session(&stores, None);
                 assert!(!s.modified && !s.accessed);
             }
@@ -70,7 +53,7 @@ macro_rules! session_tests {
             #[test]
             fn get_empty() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert_eq!(s.get("cat").await.unwrap(), None);
                 });
@@ -79,7 +62,7 @@ macro_rules! session_tests {
             #[test]
             fn store_then_pop() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("cat", json!("dog")).await.unwrap();
                     assert!(s.modified);
@@ -90,7 +73,7 @@ macro_rules! session_tests {
             #[test]
             fn pop_existing() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("some key", json!("exists")).await.unwrap();
                     s.accessed = false;
@@ -104,7 +87,7 @@ macro_rules! session_tests {
             #[test]
             fn pop_default_does_not_modify() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert_eq!(s.pop_or("some key", json!("does not exist")).await.unwrap(), json!("does not exist"));
                     assert!(s.accessed && !s.modified);
@@ -114,7 +97,7 @@ macro_rules! session_tests {
             #[test]
             fn pop_missing_without_default_is_key_error() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert!(matches!(s.pop("some key").await, Err(Error::KeyNotFound(_))));
                 });
@@ -123,7 +106,7 @@ macro_rules! session_tests {
             #[test]
             fn setdefault() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert_eq!(s.setdefault("foo", json!("bar")).await.unwrap(), json!("bar"));
                     assert_eq!(s.setdefault("foo", json!("baz")).await.unwrap(), json!("bar"));
@@ -134,7 +117,7 @@ macro_rules! session_tests {
             #[test]
             fn update() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.update(dict(json!({"update key": 1}))).await.unwrap();
                     assert!(s.accessed && s.modified);
@@ -145,7 +128,7 @@ macro_rules! session_tests {
             #[test]
             fn has_key_and_contains_only_access() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("some key", json!(1)).await.unwrap();
                     s.accessed = false;
@@ -158,7 +141,7 @@ macro_rules! session_tests {
             #[test]
             fn keys_values_items_only_access() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert!(s.values().await.unwrap().is_empty());
                     assert!(s.accessed);
@@ -176,7 +159,7 @@ macro_rules! session_tests {
             #[test]
             fn clear() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("x", json!(1)).await.unwrap();
                     s.accessed = false;
@@ -190,7 +173,7 @@ macro_rules! session_tests {
             #[test]
             fn save_then_exists() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.save().await.unwrap();
                     let key = s.session_key().unwrap().to_owned();
@@ -201,7 +184,7 @@ macro_rules! session_tests {
             #[test]
             fn delete() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.save().await.unwrap();
                     let key = s.session_key().unwrap().to_owned();
@@ -213,7 +196,7 @@ macro_rules! session_tests {
             #[test]
             fn flush() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("foo", json!("bar")).await.unwrap();
                     s.save().await.unwrap();
@@ -229,7 +212,7 @@ macro_rules! session_tests {
             #[test]
             fn cycle_key_keeps_data_under_a_new_key() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("a", json!("c")).await.unwrap();
                     s.set("b", json!("d")).await.unwrap();
@@ -249,7 +232,7 @@ macro_rules! session_tests {
             #[test]
             fn cycle_key_with_no_session_cache() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("a", json!("c")).await.unwrap();
                     s.save().await.unwrap();
@@ -263,7 +246,7 @@ macro_rules! session_tests {
             #[test]
             fn save_does_not_clear_data() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("a", json!("b")).await.unwrap();
                     s.save().await.unwrap();
@@ -274,7 +257,7 @@ macro_rules! session_tests {
             #[test]
             fn invalid_key_gets_a_new_key() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, Some("1"));
                     s.save().await.unwrap();
                     assert_ne!(s.session_key(), Some("1"));
@@ -284,7 +267,7 @@ macro_rules! session_tests {
 
             #[test]
             fn session_key_validation() {
-                let stores = Stores::new();
+                let stores = MemoryStores::new(NOW);
                 assert_eq!(session(&stores, Some("")).session_key(), None);
                 assert_eq!(session(&stores, Some("1234567")).session_key(), None);
                 assert_eq!(session(&stores, Some("12345678")).session_key(), Some("12345678"));
@@ -293,7 +276,7 @@ macro_rules! session_tests {
             #[test]
             fn default_expiry() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     assert_eq!(s.get_expiry_age().await.unwrap(), 1_209_600.0);
                     s.set_expiry(Expiry::Seconds(0.0)).await.unwrap();
@@ -306,7 +289,7 @@ macro_rules! session_tests {
             #[test]
             fn custom_expiry_seconds_timedelta_datetime() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     let modification = DateTime::from_timestamp(NOW);
                     for expiry in [Expiry::Seconds(10.0), Expiry::In(10.0), Expiry::At(DateTime::from_timestamp(NOW + 10.0))] {
@@ -321,7 +304,7 @@ macro_rules! session_tests {
             #[test]
             fn custom_expiry_reset() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set_expiry(Expiry::Default).await.unwrap();
                     s.set_expiry(Expiry::Seconds(10.0)).await.unwrap();
@@ -333,7 +316,7 @@ macro_rules! session_tests {
             #[test]
             fn get_expire_at_browser_close_under_both_settings() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     for global in [false, true] {
                         let config = config_with(|s| s.expire_at_browser_close = global);
                         let mut s = Session::new(engine(&stores), config, None, NOW);
@@ -349,7 +332,7 @@ macro_rules! session_tests {
 
             #[test]
             fn decode_round_trip_and_failures() {
-                let stores = Stores::new();
+                let stores = MemoryStores::new(NOW);
                 let s = session(&stores, None);
                 let data = dict(json!({"a test key": "a test value"}));
                 let encoded = s.encode(&data).unwrap();
@@ -366,7 +349,7 @@ macro_rules! session_tests {
             #[test]
             fn actual_expiry() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, None);
                     s.set("foo", json!("bar")).await.unwrap();
                     s.set_expiry(Expiry::In(-10.0)).await.unwrap();
@@ -380,7 +363,7 @@ macro_rules! session_tests {
             #[test]
             fn load_of_unknown_key_creates_no_record() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s = session(&stores, Some("someunknownkey"));
                     if !$stored {
                         // Django skips this for signed_cookies; there the bad
@@ -398,7 +381,7 @@ macro_rules! session_tests {
             #[test]
             fn save_after_concurrent_delete_is_update_error() {
                 block_on(async {
-                    let stores = Stores::new();
+                    let stores = MemoryStores::new(NOW);
                     let mut s1 = session(&stores, None);
                     s1.set("test_data", json!("value1")).await.unwrap();
                     s1.save_new().await.unwrap();
@@ -434,7 +417,7 @@ session_tests!(signed_cookies, false, |_stores| SignedCookies);
 #[test]
 fn db_clear_expired_removes_only_rows_before_now() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut live = Session::new(DbEngine::new(stores.db.clone()), config(), None, NOW);
         live.set("x", json!(1)).await.unwrap();
         live.save().await.unwrap();
@@ -453,7 +436,7 @@ fn db_clear_expired_removes_only_rows_before_now() {
 #[test]
 fn db_row_is_djangos_shape() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(DbEngine::new(stores.db.clone()), config(), None, NOW);
         s.set("hello", json!("world")).await.unwrap();
         s.save().await.unwrap();
@@ -470,7 +453,7 @@ fn db_row_is_djangos_shape() {
 #[test]
 fn cached_db_exists_asks_the_cache_first() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(
             CachedDbEngine::new(stores.cache.clone(), stores.db.clone()),
             config(),
@@ -487,7 +470,7 @@ fn cached_db_exists_asks_the_cache_first() {
 #[test]
 fn cached_db_cache_write_failure_is_not_fatal() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(
             CachedDbEngine::new(stores.cache.clone(), stores.db.clone()),
             config(),
@@ -510,7 +493,7 @@ fn cached_db_cache_write_failure_is_not_fatal() {
 #[test]
 fn cache_load_failure_is_a_miss_with_a_reason() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         stores.cache.set_failing(true);
         let mut s = Session::new(
             CacheEngine::new(stores.cache.clone()),
@@ -527,7 +510,7 @@ fn cache_load_failure_is_a_miss_with_a_reason() {
 #[test]
 fn cache_entry_expires_with_the_session() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(CacheEngine::new(stores.cache.clone()), config(), None, NOW);
         s.set_expiry(Expiry::Seconds(300.0)).await.unwrap();
         s.save().await.unwrap();
@@ -541,7 +524,7 @@ fn cache_entry_expires_with_the_session() {
 #[test]
 fn file_keys_with_path_characters_are_refused() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         for key in ["a\\b\\c\\d\\e", "a/b/c/d/e/f", "../../../etc"] {
             let mut s = Session::new(
                 FileEngine::new(stores.files.clone()),
@@ -560,7 +543,7 @@ fn file_keys_with_path_characters_are_refused() {
 #[test]
 fn file_clear_expired_removes_expired_files_without_creating_new_ones() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(FileEngine::new(stores.files.clone()), config(), None, NOW);
         s.set("x", json!(1)).await.unwrap();
         s.save().await.unwrap();
@@ -579,7 +562,7 @@ fn file_clear_expired_removes_expired_files_without_creating_new_ones() {
 #[test]
 fn file_write_failure_is_reported() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut s = Session::new(FileEngine::new(stores.files.clone()), config(), None, NOW);
         stores.files.set_failing(true);
         s.set("x", json!(1)).await.unwrap();
@@ -590,7 +573,7 @@ fn file_write_failure_is_reported() {
 #[test]
 fn clearsessions_is_a_no_op_for_cache_and_signed_cookies() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let s = Session::new(CacheEngine::new(stores.cache.clone()), config(), None, NOW);
         assert_eq!(s.clear_expired().await, Ok(()));
         let s = Session::new(SignedCookies, config(), None, NOW);
@@ -693,7 +676,7 @@ fn middleware_does_not_save_on_5xx() {
 #[test]
 fn middleware_turns_a_vanished_session_into_session_interrupted() {
     block_on(async {
-        let stores = Stores::new();
+        let stores = MemoryStores::new(NOW);
         let mut first = Session::new(CacheEngine::new(stores.cache.clone()), config(), None, NOW);
         first.set("x", json!(1)).await.unwrap();
         first.save().await.unwrap();

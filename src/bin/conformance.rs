@@ -14,7 +14,7 @@ use edge_sessions::engines::{
 use edge_sessions::json::{Dict, Value};
 use edge_sessions::session::SessionState;
 use edge_sessions::signing::{self, Algorithm, Signer, TimestampSigner};
-use edge_sessions::store::{MemoryCache, MemoryDb, MemoryFiles, Row};
+use edge_sessions::store::{MemoryCache, MemoryStores as Stores, Row};
 use edge_sessions::{
     block_on, middleware, Config, Error, Expiry, ExpiryValue, PayloadError, Session, Settings,
 };
@@ -745,21 +745,6 @@ fn expect_op_result(i: usize, got: &Value, want: &Value) -> Check {
 }
 
 // ---------------------------------------------------------------- engines for replays
-
-/// The memory stores a replay runs over, and a way to build each engine.
-#[derive(Default)]
-struct Stores {
-    cache: Rc<MemoryCache>,
-    db: Rc<MemoryDb>,
-    files: Rc<MemoryFiles>,
-}
-
-impl Stores {
-    fn set_now(&self, now: f64) {
-        self.cache.set_now(now);
-        self.files.set_now(now);
-    }
-}
 
 /// Runs `f` with a session of the named backend over `stores`.
 macro_rules! with_backend {

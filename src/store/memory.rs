@@ -249,3 +249,29 @@ impl FileStore for MemoryFiles {
             .collect())
     }
 }
+
+/// One of each memory store on a shared clock: a whole in-memory backend
+/// for tests and the embedded default.
+#[derive(Debug, Default)]
+pub struct MemoryStores {
+    /// The cache (cache and cached_db engines).
+    pub cache: std::rc::Rc<MemoryCache>,
+    /// The `django_session` table (db and cached_db engines).
+    pub db: std::rc::Rc<MemoryDb>,
+    /// The session directory (file engine).
+    pub files: std::rc::Rc<MemoryFiles>,
+}
+
+impl MemoryStores {
+    /// Empty stores whose clock reads `now`.
+    pub fn new(now: f64) -> Self {
+        let stores = MemoryStores::default();
+        stores.set_now(now);
+        stores
+    }
+    /// Moves the clock of the stores that keep one.
+    pub fn set_now(&self, now: f64) {
+        self.cache.set_now(now);
+        self.files.set_now(now);
+    }
+}
