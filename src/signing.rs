@@ -66,7 +66,8 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 pub fn b64_decode(text: &[u8]) -> Result<Vec<u8>> {
     let pad = (4 - text.len() % 4) % 4;
     let padded = text.iter().copied().chain(std::iter::repeat_n(b'=', pad));
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    // Divide first: `len * 3` could overflow a 32-bit usize on hostile input.
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
     let (mut quad_pos, mut left, mut pads) = (0u8, 0u32, 0u8);
     for c in padded {
         if c == b'=' {
