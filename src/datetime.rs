@@ -117,6 +117,17 @@ impl DateTime {
         out
     }
 
+    /// The UTC instant as Django writes a `DateTimeField` into SQLite:
+    /// `2023-11-28 22:13:20` (`.ffffff` only when there are microseconds).
+    /// This text is what database adapters store and compare.
+    pub fn db_text(&self) -> String {
+        let naive_utc = DateTime {
+            utc_micros: self.utc_micros,
+            offset: None,
+        };
+        naive_utc.isoformat().replacen('T', " ", 1)
+    }
+
     /// Python 3.11's `datetime.fromisoformat()` for the extended forms:
     /// `YYYY-MM-DD`, then any one separator and `HH[:MM[:SS[.f...]]]`, then
     /// `Z`, `±HH[:MM[:SS[.ffffff]]]` or `±HHMM`.

@@ -31,6 +31,8 @@ pub mod session;
 pub mod settings;
 pub mod signing;
 pub mod store;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod wasm;
 
 pub use error::{Error, PayloadError, Result};
 pub use session::{Config, Expiry, ExpiryValue, Session};

@@ -399,6 +399,20 @@ impl<E: Engine> Session<E> {
         self.state.problem.as_ref()
     }
 
+    /// Reads the dict from the store now, if it is not loaded yet, without
+    /// marking the session accessed: a host that loads ahead of the first
+    /// access (to answer later accesses without waiting) must not change
+    /// what the middleware decides.
+    pub async fn load(&mut self) -> Result<()> {
+        if !self.state.is_loaded() {
+            let accessed = self.state.accessed;
+            let loaded = self.state.dict(&self.engine, false).await.map(|_| ());
+            self.state.accessed = accessed;
+            loaded?;
+        }
+        Ok(())
+    }
+
     async fn dict(&mut self) -> Result<&mut Dict> {
         self.state.dict(&self.engine, false).await
     }

@@ -44,6 +44,12 @@ impl EngineKind {
         })
     }
 
+    /// The short name (`cached_db`), as options and messages spell it.
+    pub fn short_name(self) -> &'static str {
+        self.django_path()
+            .trim_start_matches("django.contrib.sessions.backends.")
+    }
+
     /// Django's dotted module path for this engine.
     pub fn django_path(self) -> &'static str {
         match self {
@@ -147,6 +153,84 @@ impl Settings {
         }
     }
 
+    /// Settings from an options object with Django's names in camelCase
+    /// (`secretKey`, `cookieAge`, `cookieSameSite`, ...), unset options at
+    /// Django's defaults, then [`Settings::validate`]d. An unknown name or
+    /// a value of the wrong type is an [`Error::InvalidSetting`] too, so a
+    /// typo cannot silently leave a default in force.
+    ///
+    /// ```
+    /// use edge_sessions::Settings;
+    /// let options = serde_json::json!({"secretKey": "k", "cookieAge": 60, "cookieSameSite": null});
+    /// let s = Settings::from_options(options.as_object().unwrap()).unwrap();
+    /// assert_eq!((s.cookie_age, s.cookie_samesite), (60, None));
+    /// let typo = serde_json::json!({"secretKey": "k", "cookieAgee": 60});
+    /// assert!(Settings::from_options(typo.as_object().unwrap()).is_err());
+    /// ```
+    pub fn from_options(options: &crate::json::Dict) -> Result<Self> {
+        use crate::json::Value;
+        let mut s = Settings::new("");
+        for (name, value) in options {
+            let setting = option_setting(name)?;
+            let wrong = |expected: &str| Error::InvalidSetting {
+                setting,
+                reason: format!("{name} must be {expected}"),
+            };
+            let string = || {
+                value
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| wrong("a string"))
+            };
+            let boolean = || value.as_bool().ok_or_else(|| wrong("true or false"));
+            let integer = || {
+                value
+                    .as_i64()
+                    .or_else(|| {
+                        value
+                            .as_f64()
+                            .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                            .map(|f| f as i64)
+                    })
+                    .ok_or_else(|| wrong("a whole number"))
+            };
+            // null (and false, Django's way of saying "no attribute") unset an optional string.
+            let optional = || match value {
+                Value::Null | Value::Bool(false) => Ok(None),
+                _ => string().map(Some),
+            };
+            match name.as_str() {
+                "secretKey" => s.secret_key = string()?,
+                "secretKeyFallbacks" => {
+                    s.secret_key_fallbacks = value
+                        .as_array()
+                        .and_then(|keys| {
+                            keys.iter().map(|k| k.as_str().map(str::to_owned)).collect()
+                        })
+                        .ok_or_else(|| wrong("an array of strings"))?
+                }
+                "cookieName" => s.cookie_name = string()?,
+                "cookieAge" => s.cookie_age = integer()?,
+                "cookieDomain" => s.cookie_domain = optional()?,
+                "cookieSecure" => s.cookie_secure = boolean()?,
+                "cookieHttpOnly" => s.cookie_httponly = boolean()?,
+                "cookiePath" => s.cookie_path = string()?,
+                "cookieSameSite" => s.cookie_samesite = optional()?,
+                "expireAtBrowserClose" => s.expire_at_browser_close = boolean()?,
+                "saveEveryRequest" => s.save_every_request = boolean()?,
+                "engine" => s.engine = EngineKind::parse(&string()?)?,
+                "filePath" => s.file_path = optional()?,
+                "sessionClass" => s.session_class = string()?,
+                _ => {
+                    s.max_inflated_size =
+                        usize::try_from(integer()?).map_err(|_| wrong("positive"))?
+                }
+            }
+        }
+        s.validate()?;
+        Ok(s)
+    }
+
     /// The key salt of `encode`/`decode`: `django.contrib.sessions.` + class name.
     pub fn key_salt(&self) -> String {
         format!("django.contrib.sessions.{}", self.session_class)
@@ -209,6 +293,33 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Django's name for an option, or `InvalidSetting` for a name we do not know.
+fn option_setting(name: &str) -> Result<&'static str> {
+    Ok(match name {
+        "secretKey" => "SECRET_KEY",
+        "secretKeyFallbacks" => "SECRET_KEY_FALLBACKS",
+        "cookieName" => "SESSION_COOKIE_NAME",
+        "cookieAge" => "SESSION_COOKIE_AGE",
+        "cookieDomain" => "SESSION_COOKIE_DOMAIN",
+        "cookieSecure" => "SESSION_COOKIE_SECURE",
+        "cookieHttpOnly" => "SESSION_COOKIE_HTTPONLY",
+        "cookiePath" => "SESSION_COOKIE_PATH",
+        "cookieSameSite" => "SESSION_COOKIE_SAMESITE",
+        "expireAtBrowserClose" => "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        "saveEveryRequest" => "SESSION_SAVE_EVERY_REQUEST",
+        "engine" => "SESSION_ENGINE",
+        "filePath" => "SESSION_FILE_PATH",
+        "sessionClass" => "session_class",
+        "maxInflatedSize" => "max_inflated_size",
+        _ => {
+            return Err(Error::InvalidSetting {
+                setting: "options",
+                reason: format!("unknown option {name:?}"),
+            })
+        }
+    })
 }
 
 /// Far beyond any browser's cap (400 days), but small enough that every

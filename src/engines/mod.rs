@@ -5,12 +5,14 @@
 //! `exists`, `create`, `save`, `delete`, `load` and `clear_expired`, plus
 //! `flush`/`cycle_key` where Django's engine overrides those.
 
+mod any;
 mod cache;
 mod cached_db;
 mod db;
 mod file;
 mod signed_cookies;
 
+pub use any::AnyEngine;
 pub use cache::{CacheEngine, CACHE_KEY_PREFIX};
 pub use cached_db::{CachedDbEngine, CACHED_DB_KEY_PREFIX};
 pub use db::DbEngine;

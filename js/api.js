@@ -1,0 +1,291 @@
+// The JS face of edge-sessions: camelCase names over the wasm core. Logic
+// lives in Rust; this file converts values (JSON text both ways), turns
+// core errors into the exported classes, and speaks Request/Response.
+
+import * as core from "./edge_sessions.js";
+import { InvalidExpiry, InvalidSetting, SessionInterrupted, Unserializable, toError } from "./errors.js";
+
+export * from "./errors.js";
+export { memoryCache, memoryDb, memoryFiles } from "./adapters/memory.js";
+
+const clock = () => Date.now() / 1000;
+
+/** Runs a core call (which may return a Promise), rethrowing as our classes. */
+async function run(call) {
+  try {
+    return await call();
+  } catch (error) {
+    throw toError(error);
+  }
+}
+
+function now(given) {
+  return given ?? clock();
+}
+
+function text(value, name) {
+  if (typeof value !== "string") throw new InvalidSetting(`${name} must be a string`);
+  return value;
+}
+
+function keys(list, name) {
+  if (list == null) return [];
+  if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
+    throw new InvalidSetting(`${name} must be an array of strings`);
+  }
+  return list;
+}
+
+/** JSON text of a value, or Unserializable when JSON cannot hold it. */
+function toJson(value) {
+  let json;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new Unserializable(`value cannot be written as JSON: ${error.message}`, { cause: error });
+  }
+  if (json === undefined) throw new Unserializable(`a ${typeof value} cannot be written as JSON`);
+  return json;
+}
+
+const fromJson = (json) => (json === undefined ? undefined : JSON.parse(json));
+
+function sync(call) {
+  try {
+    return call();
+  } catch (error) {
+    throw toError(error);
+  }
+}
+
+// --- django.core.signing ---------------------------------------------------
+
+/** `django.core.signing.dumps`. */
+export function dumps(value, { secretKey, salt = "django.core.signing", compress = false, now: at } = {}) {
+  return sync(() => core.signingDumps(toJson(value), text(secretKey, "secretKey"), text(salt, "salt"), Boolean(compress), now(at)));
+}
+
+/** `django.core.signing.loads`. */
+export function loads(token, { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now: at } = {}) {
+  return sync(() => fromJson(core.signingLoads(
+    text(token, "token"), text(secretKey, "secretKey"), keys(fallbackKeys, "fallbackKeys"),
+    text(salt, "salt"), maxAge ?? undefined, now(at))));
+}
+
+/** `django.core.signing.Signer` (HMAC-SHA256). */
+export class Signer {
+  #core;
+  constructor({ key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = {}) {
+    this.#core = sync(() => new core.SignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep")));
+  }
+  sign(value) { return this.#core.sign(String(value)); }
+  unsign(signedValue) { return sync(() => this.#core.unsign(text(signedValue, "signedValue"))); }
+}
+
+/** `django.core.signing.TimestampSigner` (HMAC-SHA256, base62 timestamps). */
+export class TimestampSigner {
+  #core;
+  constructor({ key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = {}) {
+    this.#core = sync(() => new core.TimestampSignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt")));
+  }
+  sign(value, { now: at } = {}) { return this.#core.sign(String(value), now(at)); }
+  unsign(signedValue, { maxAge, now: at } = {}) {
+    return sync(() => this.#core.unsign(text(signedValue, "signedValue"), maxAge ?? undefined, now(at)));
+  }
+  signObject(value, { compress = false, now: at } = {}) {
+    return sync(() => this.#core.signObject(toJson(value), Boolean(compress), now(at)));
+  }
+  unsignObject(signedObject, { maxAge, now: at } = {}) {
+    return sync(() => fromJson(this.#core.unsignObject(text(signedObject, "signedObject"), maxAge ?? undefined, now(at))));
+  }
+}
+
+/** The encoding primitives of `django.core.signing` and `django.utils.crypto`. */
+export const signing = Object.freeze({
+  b62Encode: (n) => core.b62Encode(BigInt(n)),
+  b62Decode: (s) => sync(() => core.b62Decode(text(s, "s"))),
+  b64Encode: (bytes) => core.b64Encode(bytes),
+  b64Decode: (s) => sync(() => core.b64Decode(typeof s === "string" ? new TextEncoder().encode(s) : s)),
+  saltedHmac: (keySalt, value, secret, algorithm = "sha1") =>
+    sync(() => core.saltedHmac(text(keySalt, "keySalt"), typeof value === "string" ? new TextEncoder().encode(value) : value, text(secret, "secret"), algorithm)),
+  base64Hmac: (salt, value, key, algorithm = "sha1") =>
+    sync(() => core.base64Hmac(text(salt, "salt"), text(value, "value"), text(key, "key"), algorithm)),
+});
+
+// --- sessions ----------------------------------------------------------------
+
+const CORE = Symbol("edge-sessions core");
+
+/** Python's isoformat for a Date or an ISO string. */
+function isoOf(value, what) {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string") return value;
+  throw new InvalidExpiry(`${what} must be a Date or an ISO 8601 string`);
+}
+
+/** A value as `_session_expiry` would store it, as JSON text. */
+function storedExpiry(value) {
+  return value instanceof Date ? JSON.stringify(value.toISOString()) : toJson(value);
+}
+
+/** `set_expiry`'s argument as the core's [kind, seconds, iso]. */
+function expiryArgs(value) {
+  if (value == null) return ["default", 0, undefined];
+  if (typeof value === "number") return ["seconds", value, undefined];
+  if (value instanceof Date || typeof value === "string") return ["at", 0, isoOf(value, "expiry")];
+  if (typeof value === "object" && typeof value.seconds === "number") return ["in", value.seconds, undefined];
+  throw new InvalidExpiry("setExpiry takes null, seconds, a Date, an ISO string or { seconds } (a timedelta)");
+}
+
+/**
+ * One session with Django's dict semantics. Values go in and out as JSON:
+ * `get` hands back a copy, so changing a nested object changes nothing
+ * until it is `set` again.
+ */
+export class Session {
+  constructor(sessionCore) {
+    this[CORE] = sessionCore;
+  }
+  get sessionKey() { return this[CORE].sessionKey() ?? null; }
+  get accessed() { return this[CORE].accessed() ?? true; }
+  set accessed(value) { sync(() => this[CORE].setFlags(Boolean(value), undefined)); }
+  get modified() { return this[CORE].modified() ?? true; }
+  set modified(value) { sync(() => this[CORE].setFlags(undefined, Boolean(value))); }
+  get isLoaded() { return this[CORE].isLoaded() ?? false; }
+  get loadProblem() { return this[CORE].loadProblem() ?? null; }
+
+  load() { return run(() => this[CORE].load()); }
+  async get(key, defaultValue) {
+    const json = await run(() => this[CORE].get(String(key)));
+    return json === undefined ? defaultValue : JSON.parse(json);
+  }
+  set(key, value) { return run(() => this[CORE].set(String(key), toJson(value))); }
+  delete(key) { return run(() => this[CORE].delete(String(key))); }
+  has(key) { return run(() => this[CORE].has(String(key))); }
+  async pop(key, defaultValue) {
+    const json = await run(() => this[CORE].pop(String(key), defaultValue === undefined ? undefined : toJson(defaultValue)));
+    return fromJson(json);
+  }
+  async setdefault(key, value) { return JSON.parse(await run(() => this[CORE].setdefault(String(key), toJson(value)))); }
+  update(entries) {
+    const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries ?? {});
+    return run(() => this[CORE].update(toJson(pairs)));
+  }
+  async keys() { return JSON.parse(await run(() => this[CORE].keys())); }
+  async values() { return JSON.parse(await run(() => this[CORE].values())); }
+  async items() { return JSON.parse(await run(() => this[CORE].items())); }
+  size() { return run(() => this[CORE].len()); }
+  clear() { return run(() => this[CORE].clear()); }
+  isEmpty() { return run(() => this[CORE].isEmpty()); }
+  peek() { return fromJson(this[CORE].peek()); }
+
+  setTestCookie() { return run(() => this[CORE].setTestCookie()); }
+  testCookieWorked() { return run(() => this[CORE].testCookieWorked()); }
+  deleteTestCookie() { return run(() => this[CORE].deleteTestCookie()); }
+
+  setExpiry(value) {
+    return run(() => this[CORE].setExpiry(...expiryArgs(value)));
+  }
+  #expiryArgs({ modification, expiry } = {}) {
+    return [modification == null ? undefined : isoOf(modification, "modification"),
+      expiry === undefined ? undefined : storedExpiry(expiry)];
+  }
+  getExpiryAge(options) { return run(() => this[CORE].getExpiryAge(...this.#expiryArgs(options))); }
+  async getExpiryDate(options = {}) {
+    const iso = await run(() => this[CORE].getExpiryDate(...this.#expiryArgs(options)));
+    return options.format === "iso" ? iso : new Date(iso);
+  }
+  getExpireAtBrowserClose() { return run(() => this[CORE].getExpireAtBrowserClose()); }
+
+  save({ mustCreate = false } = {}) { return run(() => this[CORE].save(Boolean(mustCreate))); }
+  create() { return run(() => this[CORE].create()); }
+  exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
+  deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(sessionKey ?? undefined)); }
+  flush() { return run(() => this[CORE].flush()); }
+  cycleKey() { return run(() => this[CORE].cycleKey()); }
+}
+
+/**
+ * The settings and storage of one application: build it once, then open a
+ * session per request. Throws InvalidSetting at once for a bad option.
+ */
+export class Sessions {
+  #core;
+  #clock;
+  constructor(options = {}) {
+    const { cache, db, files, now: clockOption, ...settings } = options;
+    if (clockOption !== undefined && typeof clockOption !== "function") {
+      throw new InvalidSetting("now must be a function returning seconds since the epoch");
+    }
+    this.#clock = clockOption ?? clock;
+    this.#core = sync(() => new core.SessionsCore(toJson(settings), cache, db, files));
+    /** The settings in force (secrets left out). */
+    this.settings = Object.freeze(JSON.parse(this.#core.settingsJson()));
+  }
+
+  /** `SessionStore(sessionKey)`. */
+  open(sessionKey = null) {
+    return new Session(sync(() => this.#core.open(sessionKey ?? undefined, this.#clock())));
+  }
+
+  /** The session a request's Cookie header names (a new one if none). */
+  fromRequest(request) {
+    const header = request.headers.get("cookie");
+    return new Session(this.#core.fromCookieHeader(header ?? undefined, this.#clock()));
+  }
+
+  /** Removes expired sessions (for a cron / `scheduled` handler). */
+  clearExpired() { return run(() => this.#core.clearExpired(this.#clock())); }
+
+  /**
+   * Django's SessionMiddleware around one request: `view(session)` makes
+   * the Response; then the session is saved and Set-Cookie / Vary added as
+   * Django would. A session deleted meanwhile gives 400 (SessionInterrupted).
+   */
+  async handle(request, view) {
+    const session = this.fromRequest(request);
+    let response = await view(session);
+    let setCookie, vary;
+    try {
+      [setCookie, vary] = await run(() => session[CORE].finish(response.status, response.headers.get("vary") ?? undefined));
+    } catch (error) {
+      if (error instanceof SessionInterrupted) {
+        return new Response("Bad Request (400)", { status: 400, headers: { "content-type": "text/plain" } });
+      }
+      throw error;
+    }
+    if (setCookie === undefined && vary === undefined) return response;
+    try {
+      addHeaders(response.headers, setCookie, vary);
+    } catch {
+      // Immutable headers (a Response from fetch): copy the response.
+      response = new Response(response.body, response);
+      addHeaders(response.headers, setCookie, vary);
+    }
+    return response;
+  }
+}
+
+function addHeaders(headers, setCookie, vary) {
+  if (vary !== undefined) headers.set("vary", vary);
+  if (setCookie !== undefined) headers.append("set-cookie", setCookie);
+}
+
+/**
+ * Wraps a fetch handler: `handler(request, session, env, ctx)` gets the
+ * request's session; the returned `(request, env, ctx) => Promise<Response>`
+ * applies Django's response rules. `options` may be a function of `env`
+ * (Workers bindings and secrets live there); it is called once per env.
+ */
+export function withSession(handler, options) {
+  const fixed = typeof options === "function" ? null : new Sessions(options);
+  const perEnv = new WeakMap();
+  const sessionsFor = (env) => {
+    const key = env !== null && typeof env === "object" ? env : perEnv;
+    let sessions = perEnv.get(key);
+    if (!sessions) perEnv.set(key, (sessions = new Sessions(options(env))));
+    return sessions;
+  };
+  return (request, env, ctx) =>
+    (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds pkg/, the npm package: the core compiled to wasm, wasm-bindgen's
+# glue (--target web: it accepts a WebAssembly.Module, bytes or a URL),
+# wasm-opt -Oz from npm's binaryen, then the hand-written js/ layer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM=target/wasm32-unknown-unknown/release/edge_sessions.wasm
+cargo build --lib --release --target wasm32-unknown-unknown
+
+rm -rf pkg && mkdir -p pkg
+# --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
+wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg --out-name edge_sessions "$WASM"
+# Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  pkg/edge_sessions_bg.wasm -o pkg/edge_sessions_bg.wasm
+
+cp js/api.js js/errors.js js/entries/*.js js/*.d.ts js/package.json pkg/
+mkdir -p pkg/adapters && cp js/adapters/*.js pkg/adapters/
+cp README.md pkg/
+
+raw=$(wc -c < pkg/edge_sessions_bg.wasm)
+gz=$(gzip -9 -c pkg/edge_sessions_bg.wasm | wc -c)
+echo "pkg/edge_sessions_bg.wasm: $raw bytes, $gz gzip -9"

@@ -1,0 +1,272 @@
+// The JS API over the built package (pkg/), under node:test.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import {
+  dumps, loads, Signer, TimestampSigner, signing, Sessions, withSession, memoryCache, memoryDb,
+  BadSignature, SignatureExpired, InvalidSetting, StorageError, EdgeSessionsError, KeyError,
+} from "../../pkg/node.js";
+
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/vectors.json", import.meta.url)));
+const SECRET = vectors.meta.settings.SECRET_KEY;
+const NOW = vectors.meta.NOW;
+
+test("dumps gives Django's bytes and loads reads them", () => {
+  const v = vectors.signing_dumps.find((v) => !v.compress && v.salt === "django.core.signing");
+  assert.equal(dumps(v.obj, { secretKey: v.key, salt: v.salt, now: v.now }), v.expected);
+  assert.deepEqual(loads(v.expected, { secretKey: v.key, salt: v.salt, now: v.now }), v.obj);
+});
+
+test("loads refuses a tampered token with BadSignature, an old one with SignatureExpired", () => {
+  const token = dumps({ a: 1 }, { secretKey: "k", now: 1000 });
+  assert.throws(() => loads(token.slice(0, -1) + "x", { secretKey: "k" }), (e) =>
+    e instanceof BadSignature && e.name === "BadSignature" && e.code === "BadSignature");
+  assert.throws(() => loads(token, { secretKey: "k", maxAge: 10, now: 1011 }), (e) =>
+    e instanceof SignatureExpired && e instanceof BadSignature && e.name === "SignatureExpired");
+  assert.deepEqual(loads(token, { secretKey: "k", maxAge: 10, now: 1010 }), { a: 1 });
+});
+
+test("loads accepts a token signed with a fallback key", () => {
+  const token = dumps([1, "two"], { secretKey: "old", salt: "s" });
+  assert.deepEqual(loads(token, { secretKey: "new", fallbackKeys: ["old"], salt: "s" }), [1, "two"]);
+  assert.throws(() => loads(token, { secretKey: "new", salt: "s" }), BadSignature);
+});
+
+test("an empty secret is refused rather than used", () => {
+  assert.throws(() => dumps({}, { secretKey: "" }), InvalidSetting);
+  assert.throws(() => loads("x", { secretKey: "k", fallbackKeys: [""] }), InvalidSetting);
+  assert.throws(() => dumps({}, {}), InvalidSetting);
+});
+
+test("Signer and TimestampSigner match Django's vectors", () => {
+  for (const v of vectors.primitives.signer.filter((v) => v.algorithm_used === "sha256")) {
+    const s = new Signer({ key: v.key_used, salt: v.salt_used, sep: v.sep_used });
+    assert.equal(s.sign(v.value), v.signed);
+    assert.equal(s.unsign(v.signed), v.value);
+  }
+  const ts = new TimestampSigner({ key: "k" });
+  const signed = ts.sign("hello", { now: 100 });
+  assert.equal(ts.unsign(signed, { now: 200 }), "hello");
+  assert.throws(() => ts.unsign(signed, { maxAge: 50, now: 200 }), SignatureExpired);
+  assert.deepEqual(ts.unsignObject(ts.signObject({ x: [1] }, { compress: true })), { x: [1] });
+});
+
+test("the encoding primitives", () => {
+  assert.equal(signing.b62Encode(1700000000), "1r31eq");
+  assert.equal(signing.b62Decode("1r31eq"), 1700000000n);
+  assert.equal(signing.b64Encode(new TextEncoder().encode("hi?")), "aGk_");
+  assert.deepEqual([...signing.b64Decode("aGk_")], [104, 105, 63]);
+  assert.equal(signing.base64Hmac("salt", "value", "key", "sha256").length, 43);
+});
+
+test("invalid settings throw InvalidSetting at construction", () => {
+  const bad = [
+    { secretKey: "" },
+    { secretKey: "k", cookieSameSite: "sideways" },
+    { secretKey: "k", cookiePath: "/a;b" },
+    { secretKey: "k", cookieAgee: 10 },
+    { secretKey: "k", cookieAge: "ten" },
+    { secretKey: "k", engine: "memcached" },
+    { secretKey: "k", engine: "cache" },
+    { secretKey: "k", engine: "db", db: { get() {} } },
+    { secretKey: "k", now: 5 },
+  ];
+  for (const options of bad) {
+    assert.throws(() => new Sessions(options), InvalidSetting, JSON.stringify(options));
+  }
+  const s = new Sessions({ secretKey: "k", engine: "signed_cookies" });
+  assert.deepEqual(s.settings, {
+    cookieName: "sessionid", cookieAge: 1209600, cookieDomain: null, cookieSecure: false,
+    cookieHttpOnly: true, cookiePath: "/", cookieSameSite: "Lax", expireAtBrowserClose: false,
+    saveEveryRequest: false, engine: "signed_cookies",
+  });
+});
+
+test("a session has Django's dict semantics and flags", async () => {
+  const sessions = new Sessions({ secretKey: SECRET, engine: "signed_cookies", now: () => NOW });
+  const s = sessions.open();
+  assert.equal(s.accessed, false);
+  assert.equal(s.modified, false);
+  assert.equal(await s.get("missing", "dflt"), "dflt");
+  assert.equal(s.accessed, true);
+  assert.equal(s.modified, false);
+  await s.set("cart", [1, 2]);
+  await s.update({ b: true, n: 1.5 });
+  assert.equal(s.modified, true);
+  assert.deepEqual(await s.keys(), ["cart", "b", "n"]);
+  assert.deepEqual(await s.items(), [["cart", [1, 2]], ["b", true], ["n", 1.5]]);
+  assert.equal(await s.has("b"), true);
+  assert.equal(await s.delete("b"), true);
+  assert.equal(await s.delete("b"), false);
+  assert.equal(await s.pop("n"), 1.5);
+  assert.equal(await s.pop("n", 7), 7);
+  assert.deepEqual(await s.setdefault("cart", "x"), [1, 2]);
+  assert.equal(await s.setdefault("fresh", "v"), "v");
+  assert.equal(await s.delete("fresh"), true);
+  assert.equal(await s.size(), 1);
+  await assert.rejects(s.deleteTestCookie(), KeyError);
+  await s.setTestCookie();
+  assert.equal(await s.testCookieWorked(), true);
+  await s.deleteTestCookie();
+  await s.save();
+  const cookie = s.sessionKey;
+  assert.match(cookie, /^[\w-]+:1r31eq:[\w-]{43}$/);
+  const again = sessions.open(cookie);
+  assert.deepEqual(await again.get("cart"), [1, 2]);
+});
+
+test("a value read from the session is a copy", async () => {
+  const s = new Sessions({ secretKey: "k", engine: "signed_cookies" }).open();
+  await s.set("cart", { items: [1] });
+  s.modified = false;
+  const cart = await s.get("cart");
+  cart.items.push(2);
+  assert.deepEqual(await s.get("cart"), { items: [1] });
+  assert.equal(s.modified, false);
+  await s.set("cart", cart);
+  assert.deepEqual(await s.get("cart"), { items: [1, 2] });
+});
+
+test("expiry: seconds, dates, timedeltas and browser close", async () => {
+  const s = new Sessions({ secretKey: "k", engine: "signed_cookies", now: () => NOW }).open();
+  assert.equal(await s.getExpiryAge(), 1209600);
+  await s.setExpiry(300);
+  assert.equal(await s.getExpiryAge(), 300);
+  assert.equal(await s.get("_session_expiry"), 300);
+  await s.setExpiry({ seconds: 60 });
+  assert.equal(await s.get("_session_expiry"), "2023-11-14T22:14:20+00:00");
+  await s.setExpiry(new Date((NOW + 3600) * 1000));
+  assert.equal(await s.getExpiryAge(), 3600);
+  assert.equal(await s.getExpiryDate({ format: "iso" }), "2023-11-14T23:13:20+00:00");
+  assert.equal((await s.getExpiryDate()).getTime(), (NOW + 3600) * 1000);
+  await s.setExpiry(0);
+  assert.equal(await s.getExpireAtBrowserClose(), true);
+  await s.setExpiry(null);
+  assert.equal(await s.has("_session_expiry"), false);
+});
+
+const request = (cookie) => new Request("https://example.com/", { headers: cookie ? { cookie } : {} });
+
+test("withSession sets the cookie, adds Vary, keeps other headers", async () => {
+  const options = { secretKey: SECRET, engine: "signed_cookies", now: () => NOW };
+  const handler = withSession(async (req, session) => {
+    await session.set("hello", "world");
+    const headers = new Headers({ vary: "Accept-Encoding" });
+    headers.append("set-cookie", "theme=dark; Path=/");
+    return new Response("ok", { headers });
+  }, options);
+  const res = await handler(request(), {}, {});
+  assert.equal(res.headers.get("vary"), "Accept-Encoding, Cookie");
+  const cookies = res.headers.getSetCookie();
+  assert.equal(cookies.length, 2);
+  assert.equal(cookies[0], "theme=dark; Path=/");
+  const expected = vectors.middleware.find((m) => m.id === "middleware/normal_save_new_session");
+  assert.equal(cookies[1], expected.expected.set_cookie_headers[0]);
+  assert.equal(await res.text(), "ok");
+});
+
+test("withSession: reading only adds Vary; 5xx does not save; an emptied session deletes the cookie", async () => {
+  const options = { secretKey: "k", engine: "signed_cookies" };
+  const token = new Sessions(options).open();
+  await token.set("a", 1);
+  await token.save();
+  const cookie = `sessionid=${token.sessionKey}`;
+
+  const read = withSession(async (req, s) => new Response(String(await s.get("a"))), options);
+  let res = await read(request(cookie));
+  assert.equal(await res.text(), "1");
+  assert.equal(res.headers.get("vary"), "Cookie");
+  assert.equal(res.headers.get("set-cookie"), null);
+
+  const failing = withSession(async (req, s) => { await s.set("b", 2); return new Response("", { status: 500 }); }, options);
+  res = await failing(request(cookie));
+  assert.equal(res.headers.get("set-cookie"), null);
+
+  const logout = withSession(async (req, s) => { await s.flush(); return new Response("bye"); }, options);
+  res = await logout(request(cookie));
+  assert.match(res.headers.get("set-cookie"), /^sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/; SameSite=Lax$/);
+});
+
+test("withSession: a tampered cookie gives a fresh session", async () => {
+  const options = { secretKey: "k", engine: "signed_cookies" };
+  const handler = withSession(async (req, s) => new Response(JSON.stringify([await s.keys(), s.loadProblem])), options);
+  const forged = dumps({ admin: true }, { secretKey: "wrong", salt: "django.contrib.sessions.backends.signed_cookies" });
+  const res = await handler(request(`sessionid=${forged}`));
+  const [keys, problem] = await res.json();
+  assert.deepEqual(keys, []);
+  assert.match(problem, /^BadSignature/);
+});
+
+test("withSession takes options as a function of env", async () => {
+  const handler = withSession(async (req, s, env) => {
+    await s.set("who", env.NAME);
+    return new Response("");
+  }, (env) => ({ secretKey: env.SECRET, engine: "signed_cookies" }));
+  const res = await handler(request(), { SECRET: "from-env", NAME: "x" }, {});
+  const value = res.headers.get("set-cookie").split(";")[0].slice("sessionid=".length);
+  assert.deepEqual(loads(value, { secretKey: "from-env", salt: "django.contrib.sessions.backends.signed_cookies" }), { who: "x" });
+});
+
+test("the cache engine over the memory adapter, end to end", async () => {
+  const cache = memoryCache();
+  const options = { secretKey: "k", engine: "cache", cache };
+  const visit = withSession(async (req, s) => {
+    const n = (await s.get("visits", 0)) + 1;
+    await s.set("visits", n);
+    return new Response(String(n));
+  }, options);
+  let res = await visit(request());
+  const key = res.headers.get("set-cookie").match(/^sessionid=([a-z0-9]{32});/)[1];
+  assert.equal(cache.get(`django.contrib.sessions.cache${key}`), '{"visits":1}');
+  res = await visit(request(`sessionid=${key}`));
+  assert.equal(await res.text(), "2");
+  assert.equal(cache.get(`django.contrib.sessions.cache${key}`), '{"visits":2}');
+});
+
+test("a session deleted by a concurrent request gives 400", async () => {
+  const cache = memoryCache();
+  const sessions = new Sessions({ secretKey: "k", engine: "cache", cache });
+  const s = sessions.open();
+  await s.set("a", 1);
+  await s.save();
+  const res = await sessions.handle(request(`sessionid=${s.sessionKey}`), async (session) => {
+    await session.set("a", 2);
+    await sessions.open(session.sessionKey).deleteFromStore();
+    return new Response("ok");
+  });
+  assert.equal(res.status, 400);
+});
+
+test("adapters that throw, reject or answer nonsense give StorageError with the cause", async () => {
+  const boom = new Error("KV is down");
+  const cases = [
+    { ...memoryCache(), get() { throw boom; } },
+    { ...memoryCache(), get() { return Promise.reject(boom); } },
+  ];
+  for (const cache of cases) {
+    const s = new Sessions({ secretKey: "k", engine: "cache", cache }).open();
+    await s.set("a", 1);
+    const err = await s.save().then(() => null, (e) => e);
+    assert.ok(err instanceof StorageError && err instanceof EdgeSessionsError, String(err));
+    assert.equal(err.cause, boom);
+    assert.match(err.message, /KV is down/);
+  }
+  const garbage = new Sessions({ secretKey: "k", engine: "cache", cache: { ...memoryCache(), get: () => 42 } });
+  const err = await garbage.open("abcdefghij").exists("abcdefghij").then(() => null, (e) => e);
+  assert.ok(err instanceof StorageError);
+  assert.match(err.message, /returned something other than a string or null/);
+});
+
+test("the db engine over the memory adapter stores Django's row", async () => {
+  const db = memoryDb();
+  const sessions = new Sessions({ secretKey: SECRET, engine: "db", db, now: () => NOW });
+  const v = vectors.storage.find((v) => v.id === "storage/db/default");
+  const s = sessions.open(v.session_key);
+  await s.save({ mustCreate: true }); // as Django's test does: create under the key, then fill
+  await s.update(v.data);
+  await s.save();
+  const [row] = db.rows();
+  assert.equal(row.sessionData, v.expected.session_data);
+  assert.equal(row.expireDate, "2023-11-28 22:13:20");
+  assert.deepEqual(await sessions.open(v.session_key).items(), Object.entries(v.data));
+});
