@@ -1,33 +1,51 @@
-# edge-sessions: `make test` runs the whole suite on a fresh machine
-# (it installs what is missing); `make conformance VECTORS=<file>` replays
-# Django oracle vectors through the core.
+# edge-sessions. On a fresh machine (Rust, Node 20, npm, Python 3):
+#   make demo   builds the package and serves the demo site (workerd via Miniflare)
+#   make test   installs what is missing, then runs the whole suite
+# `make conformance VECTORS=<file>` replays Django oracle vectors through the
+# native core and through the built package.
 
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint conformance check-wasm
+.PHONY: test setup lint build demo conformance test-native test-wasm test-js
 
-## The whole suite: format, lints, native tests (which replay every vector),
-## and a build of the core for WebAssembly.
-test: setup lint
-	cargo test --all-targets
-	cargo test --doc
-	$(MAKE) check-wasm
+## The whole suite: lints, native tests, the package in Node, Chromium,
+## Deno, workerd and Bun, the conformance replays, and the demo end to end.
+test: setup lint test-native build test-wasm test-js conformance
 
-## What a fresh machine lacks: the wasm target and the lint components.
+## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
 setup:
-	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
-	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
-	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	scripts/install-tools.sh
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 
-## The core must build for wasm32 (no threads, no blocking I/O, no clock).
-check-wasm:
-	cargo build --lib --release --target $(WASM_TARGET)
+test-native:
+	cargo test --all-targets
+	cargo test --doc
 
-## Replays a vectors file; the last line is `native: N passed, M failed, K skipped`.
-conformance:
+## pkg/: the npm package (wasm + glue + js/), linked as node_modules/edge-sessions
+## so tests import it by name, as users do.
+build:
+	scripts/build-pkg.sh
+	ln -sfn ../pkg node_modules/edge-sessions
+
+## The wasm boundary in Node and headless Chromium (wasm-bindgen-test).
+test-wasm:
+	scripts/test-wasm.sh
+
+## The JS API (node:test), the runtime suite in every runtime, the demo in Chromium.
+test-js:
+	node --test tests/js/
+	tests/runtime/run-all.sh
+	node --test tests/e2e/
+
+demo: setup build
+	node demo/serve.mjs
+
+## Replays a vectors file; last lines `native: ...` and `js: N passed, M failed, K skipped`.
+conformance: build
 	cargo run --quiet --release --bin conformance -- $(VECTORS)
+	node tests/js/conformance.mjs $(VECTORS)

@@ -2,8 +2,19 @@
 # Builds pkg/, the npm package: the core compiled to wasm, wasm-bindgen's
 # glue (--target web: it accepts a WebAssembly.Module, bytes or a URL),
 # wasm-opt -Oz from npm's binaryen, then the hand-written js/ layer.
+# `--js-only` refreshes just the js/ layer in an existing pkg/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+copy_js() {
+  cp js/api.js js/errors.js js/entries/*.js js/*.d.ts js/package.json pkg/
+  mkdir -p pkg/adapters && cp js/adapters/*.js pkg/adapters/
+  cp README.md pkg/
+}
+if [ "${1:-}" = "--js-only" ]; then
+  copy_js
+  exit 0
+fi
 
 WASM=target/wasm32-unknown-unknown/release/edge_sessions.wasm
 cargo build --lib --release --target wasm32-unknown-unknown
@@ -17,9 +28,7 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   pkg/edge_sessions_bg.wasm -o pkg/edge_sessions_bg.wasm
 
-cp js/api.js js/errors.js js/entries/*.js js/*.d.ts js/package.json pkg/
-mkdir -p pkg/adapters && cp js/adapters/*.js pkg/adapters/
-cp README.md pkg/
+copy_js
 
 raw=$(wc -c < pkg/edge_sessions_bg.wasm)
 gz=$(gzip -9 -c pkg/edge_sessions_bg.wasm | wc -c)

@@ -15,6 +15,8 @@
 mod adapters;
 mod session;
 mod signing;
+#[cfg(test)]
+mod tests;
 
 use crate::json::{self, Value};
 use crate::Error;
