@@ -22,6 +22,7 @@ use crate::json::{self, Value};
 use crate::Error;
 use js_sys::futures::future_to_promise;
 use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 
@@ -51,7 +52,8 @@ fn to_js<T>(result: crate::Result<T>) -> Result<T, JsValue> {
 fn settle(
     future: impl Future<Output = Result<JsValue, JsValue>> + 'static,
 ) -> Result<JsValue, JsValue> {
-    let mut future = Box::pin(future);
+    // One boxed `dyn` type: future_to_promise is instantiated once, not per operation.
+    let mut future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
     match future
         .as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
