@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 copy_js() {
   cp js/api.js js/errors.js js/entries/*.js js/*.d.ts js/package.json pkg/
-  mkdir -p pkg/adapters && cp js/adapters/*.js pkg/adapters/
+  mkdir -p pkg/adapters && cp js/adapters/*.js js/adapters/*.d.ts pkg/adapters/
   cp README.md pkg/
 }
 if [ "${1:-}" = "--js-only" ]; then
