@@ -100,9 +100,18 @@ export class TimestampSigner {
   }
 }
 
+const INT64 = 2n ** 63n;
+
+/** `n` as a 64-bit integer, or a RangeError rather than a silent wrap. */
+function int64(n) {
+  const big = typeof n === "bigint" ? n : Number.isSafeInteger(n) ? BigInt(n) : null;
+  if (big === null || big < -INT64 || big >= INT64) throw new RangeError(`b62Encode takes a 64-bit integer, not ${n}`);
+  return big;
+}
+
 /** The encoding primitives of `django.core.signing` and `django.utils.crypto`. */
 export const signing = Object.freeze({
-  b62Encode: (n) => core.b62Encode(BigInt(n)),
+  b62Encode: (n) => core.b62Encode(int64(n)),
   b62Decode: (s) => sync(() => core.b62Decode(text(s, "s"))),
   b64Encode: (bytes) => core.b64Encode(bytes),
   b64Decode: (s) => sync(() => core.b64Decode(typeof s === "string" ? new TextEncoder().encode(s) : s)),

@@ -127,9 +127,9 @@ export type HmacAlgorithm = "sha1" | "sha256" | "sha512";
 
 /** The primitives under `django.core.signing` and `django.utils.crypto`. */
 export const signing: {
-  /** `b62_encode`. */
+  /** `b62_encode` for a 64-bit integer (a RangeError outside that range or for a fraction). */
   b62Encode(n: number | bigint): string;
-  /** `b62_decode` (a bigint: Python ints are unbounded). */
+  /** `b62_decode` as a bigint, saturating at the 64-bit range (as timestamps are read; Python's ints are unbounded). */
   b62Decode(s: string): bigint;
   /** `b64_encode`: URL-safe base64 without padding. */
   b64Encode(bytes: Uint8Array): string;
