@@ -222,12 +222,19 @@ export class Sessions {
   #core;
   #clock;
   constructor(options = {}) {
-    const { cache, db, files, now: clockOption, ...settings } = options;
+    const { cache, db, files, now: clockOption, storageTimeout, ...settings } = options;
     if (clockOption !== undefined && typeof clockOption !== "function") {
       throw new InvalidSetting("now must be a function returning seconds since the epoch");
     }
+    if (storageTimeout !== undefined && !(storageTimeout > 0 && storageTimeout < 2 ** 31)) {
+      throw new InvalidSetting("storageTimeout must be a positive number of milliseconds");
+    }
     this.#clock = clockOption ?? clock;
-    this.#core = sync(() => new core.SessionsCore(toJson(settings), cache, db, files));
+    const timed = (adapter, methods) => (storageTimeout && adapter ? withTimeout(adapter, methods, storageTimeout) : adapter);
+    this.#core = sync(() => new core.SessionsCore(toJson(settings),
+      timed(cache, ["get", "set", "add", "delete"]),
+      timed(db, ["get", "exists", "insert", "update", "delete", "deleteExpired"]),
+      timed(files, ["read", "exists", "write", "remove", "list"])));
     /** The settings in force (secrets left out). */
     this.settings = Object.freeze(JSON.parse(this.#core.settingsJson()));
   }
@@ -273,6 +280,33 @@ export class Sessions {
     }
     return response;
   }
+}
+
+/**
+ * The adapter's `methods`, every Promise they return raced against `ms`: one that
+ * never settles rejects with a TimeoutError, which the core reports as a
+ * StorageError (the TimeoutError as `cause`). Answers given at once pass
+ * through untouched.
+ */
+function withTimeout(adapter, methods, ms) {
+  const timed = {};
+  for (const name of methods) {
+    // Looked up per call: RPC stubs (Durable Objects) have no own method properties.
+    timed[name] = (...args) => {
+      const answer = adapter[name](...args);
+      if (typeof answer?.then !== "function") return answer;
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new Error(`${name}() did not answer within ${ms} ms`);
+          error.name = "TimeoutError";
+          reject(error);
+        }, ms);
+      });
+      return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+    };
+  }
+  return timed;
 }
 
 function addHeaders(headers, setCookie, vary) {

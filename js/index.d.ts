@@ -261,6 +261,11 @@ export interface SessionOptions extends SessionSettings {
   files?: FileAdapter;
   /** The clock in seconds since the epoch (for tests). Default `Date.now() / 1000`. */
   now?: () => number;
+  /**
+   * Milliseconds an adapter's Promise may take before the call fails with
+   * {@link StorageError} (its `cause` a TimeoutError). Default: no limit.
+   */
+  storageTimeout?: number;
 }
 
 /** An argument to {@link Session.setExpiry}. */

@@ -270,3 +270,16 @@ test("the db engine over the memory adapter stores Django's row", async () => {
   assert.equal(row.expireDate, "2023-11-28 22:13:20");
   assert.deepEqual(await sessions.open(v.session_key).items(), Object.entries(v.data));
 });
+
+test("storageTimeout: an adapter that never answers gives StorageError, nothing is reported saved", async () => {
+  const cache = memoryCache();
+  const hanging = { ...cache, set: () => new Promise(() => {}), add: () => new Promise(() => {}) };
+  const sessions = new Sessions({ secretKey: "k", engine: "cache", cache: hanging, storageTimeout: 50 });
+  const s = sessions.open();
+  await s.set("a", 1);
+  const err = await s.save().then(() => null, (e) => e);
+  assert.ok(err instanceof StorageError, String(err));
+  assert.equal(err.cause.name, "TimeoutError");
+  assert.equal(cache.size, 0);
+  assert.throws(() => new Sessions({ secretKey: "k", engine: "cache", cache, storageTimeout: -1 }), InvalidSetting);
+});
