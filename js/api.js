@@ -290,7 +290,8 @@ export class Sessions {
  */
 function withTimeout(adapter, methods, ms) {
   const timed = {};
-  for (const name of methods) {
+  // Methods the adapter lacks stay missing, so construction still reports them.
+  for (const name of methods.filter((m) => typeof adapter[m] === "function")) {
     // Looked up per call: RPC stubs (Durable Objects) have no own method properties.
     timed[name] = (...args) => {
       const answer = adapter[name](...args);
