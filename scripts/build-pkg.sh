@@ -19,14 +19,18 @@ fi
 WASM=target/wasm32-unknown-unknown/release/edge_sessions.wasm
 cargo build --lib --release --target wasm32-unknown-unknown
 
-rm -rf pkg && mkdir -p pkg
+# Built aside, then moved in file by file (rename is atomic), so tests
+# running meanwhile never see a half-written package.
+STAGE=target/pkg-stage
+rm -rf "$STAGE" && mkdir -p "$STAGE" pkg
 # --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
-wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg --out-name edge_sessions "$WASM"
+wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name edge_sessions "$WASM"
 # Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
 node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  pkg/edge_sessions_bg.wasm -o pkg/edge_sessions_bg.wasm
+  "$STAGE/edge_sessions_bg.wasm" -o "$STAGE/edge_sessions_bg.wasm"
+mv -f "$STAGE/edge_sessions_bg.wasm" "$STAGE/edge_sessions.js" pkg/
 
 copy_js
 
