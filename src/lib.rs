@@ -23,6 +23,7 @@
 
 pub mod cookie;
 pub mod datetime;
+pub mod deflate;
 pub mod engines;
 pub mod error;
 pub mod json;

@@ -358,7 +358,7 @@ impl TimestampSigner {
 /// base64 of `data`, zlib-compressed first when `compress` and it pays.
 pub fn encode_payload(data: &[u8], compress: bool) -> String {
     if compress {
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(data, 6);
+        let compressed = crate::deflate::zlib_compress(data);
         if compressed.len() + 1 < data.len() {
             return format!(".{}", b64_encode(&compressed));
         }
