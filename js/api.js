@@ -211,6 +211,16 @@ export class Session {
   exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
   deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(sessionKey ?? undefined)); }
   flush() { return run(() => this[CORE].flush()); }
+
+  /**
+   * Django's `SessionMiddleware.process_response` for this session: saves it
+   * when Django would and says which headers to add. Throws
+   * SessionInterrupted when the session was deleted meanwhile (answer 400).
+   */
+  async processResponse(status = 200, vary = null) {
+    const [setCookie, newVary] = await run(() => this[CORE].finish(status, vary ?? undefined));
+    return { setCookie, vary: newVary };
+  }
   cycleKey() { return run(() => this[CORE].cycleKey()); }
 }
 
@@ -246,7 +256,11 @@ export class Sessions {
 
   /** The session a request's Cookie header names (a new one if none). */
   fromRequest(request) {
-    const header = request.headers.get("cookie");
+    return this.fromCookieHeader(request.headers.get("cookie"));
+  }
+
+  /** The session a raw Cookie header names, for servers without Request objects. */
+  fromCookieHeader(header) {
     return new Session(this.#core.fromCookieHeader(header ?? undefined, this.#clock()));
   }
 
@@ -263,7 +277,7 @@ export class Sessions {
     let response = await view(session);
     let setCookie, vary;
     try {
-      [setCookie, vary] = await run(() => session[CORE].finish(response.status, response.headers.get("vary") ?? undefined));
+      ({ setCookie, vary } = await session.processResponse(response.status, response.headers.get("vary")));
     } catch (error) {
       if (error instanceof SessionInterrupted) {
         return new Response("Bad Request (400)", { status: 400, headers: { "content-type": "text/plain" } });

@@ -367,6 +367,15 @@ export class Session {
   flush(): Promise<void>;
   /** `cycle_key()`: log in: the same data under a new key, the old record deleted. */
   cycleKey(): Promise<void>;
+  /**
+   * Django's `SessionMiddleware.process_response` for servers without
+   * Response objects: saves the session when Django would (modified or
+   * `saveEveryRequest`, not on 5xx) and returns the headers to add:
+   * `setCookie` (append as a Set-Cookie header) and `vary` (the new value of
+   * Vary, given its current value). Throws {@link SessionInterrupted} when
+   * the session was deleted meanwhile: answer 400.
+   */
+  processResponse(status?: number, vary?: string | null): Promise<{ setCookie: string | undefined; vary: string | undefined }>;
 }
 
 /** The settings and storage of one application; build once, open a session per request. */
@@ -379,6 +388,8 @@ export class Sessions {
   open(sessionKey?: string | null): Session;
   /** The session named by the request's Cookie header. */
   fromRequest(request: Request): Session;
+  /** The session named by a raw Cookie header (node:http, Express...); finish with {@link Session.processResponse}. */
+  fromCookieHeader(cookieHeader: string | null | undefined): Session;
   /** `clear_expired()`: remove expired sessions (db, cached_db and file engines). */
   clearExpired(): Promise<void>;
   /** Django's SessionMiddleware around one request (see {@link withSession}). */

@@ -283,3 +283,16 @@ test("storageTimeout: an adapter that never answers gives StorageError, nothing 
   assert.equal(cache.size, 0);
   assert.throws(() => new Sessions({ secretKey: "k", engine: "cache", cache, storageTimeout: -1 }), InvalidSetting);
 });
+
+test("fromCookieHeader + processResponse: the middleware without Request/Response", async () => {
+  const sessions = new Sessions({ secretKey: SECRET, engine: "signed_cookies", now: () => NOW });
+  const s = sessions.fromCookieHeader("theme=dark");
+  await s.set("hello", "world");
+  const { setCookie, vary } = await s.processResponse(200, "Accept-Encoding");
+  const expected = vectors.middleware.find((m) => m.id === "middleware/normal_save_new_session");
+  assert.equal(setCookie, expected.expected.set_cookie_headers[0]);
+  assert.equal(vary, "Accept-Encoding, Cookie");
+  const again = sessions.fromCookieHeader(setCookie.split(";")[0]);
+  assert.equal(await again.get("hello"), "world");
+  assert.deepEqual(await again.processResponse(), { setCookie: undefined, vary: "Cookie" });
+});
