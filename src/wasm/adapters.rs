@@ -127,8 +127,10 @@ async fn answer(fault: &Fault, call: &str, result: Result<JsValue, JsValue>) -> 
     })
 }
 
+/// Promises/A+: a thenable is an object *or function* with a `then` method
+/// (workerd's RPC promises are callable).
 fn is_thenable(value: &JsValue) -> bool {
-    value.is_object()
+    (value.is_object() || value.is_function())
         && Reflect::get(value, &JsValue::from_str("then")).is_ok_and(|then| then.is_function())
 }
 
