@@ -48,6 +48,13 @@ fn main() {
             std::hint::black_box((user, headers))
         })
     };
+    // `bench_cycle N`: just N cycles, untimed (for instruction counts under callgrind).
+    if let Some(n) = std::env::args().nth(1).and_then(|n| n.parse::<u32>().ok()) {
+        for _ in 0..n {
+            let _ = cycle();
+        }
+        return;
+    }
     // Iterations per sample: enough for ~10 ms, so timer resolution does not matter.
     let start = Instant::now();
     let mut calibration = 0u32;
