@@ -7,11 +7,11 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance test-native test-wasm test-js
+.PHONY: test setup lint build demo conformance test-native test-wasm test-js test-adapters
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
-test: setup lint test-native build test-wasm test-js conformance
+test: setup lint test-native build test-wasm test-js test-adapters conformance
 
 ## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
 setup:
@@ -41,6 +41,14 @@ test-js:
 	node --test tests/js/
 	tests/runtime/run-all.sh
 	node --test tests/e2e/
+
+## The storage contract on every adapter against the real component:
+## Node (Redis and PostgreSQL servers started here, SQLite, files), Deno
+## (Deno KV, SQLite, files) and workerd (KV, D1, Cache API, Durable Objects).
+test-adapters:
+	tests/adapters/run-node.sh
+	tests/adapters/run-deno.sh
+	node tests/adapters/workerd.run.mjs
 
 demo: setup build
 	node demo/serve.mjs
