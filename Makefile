@@ -7,11 +7,11 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance test-native test-wasm test-js test-adapters
+.PHONY: test setup lint build demo conformance test-native test-wasm test-js test-adapters test-interop
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
-test: setup lint test-native build test-wasm test-js test-adapters conformance
+test: setup lint test-native build test-wasm test-js test-adapters test-interop conformance
 
 ## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
 setup:
@@ -49,6 +49,12 @@ test-adapters:
 	tests/adapters/run-node.sh
 	tests/adapters/run-deno.sh
 	node tests/adapters/workerd.run.mjs
+
+## Sessions shared with a real Django (PyPI) both ways: 5.2, and 6.x where
+## a Python 3.12 exists.
+test-interop:
+	tests/interop/run.sh
+	tests/interop/run-django6.sh
 
 demo: setup build
 	node demo/serve.mjs

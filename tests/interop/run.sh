@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Live interop with a real Django, both directions (tests/interop/django.test.mjs).
+# Creates the virtualenv and installs Django from PyPI when missing, migrates a
+# temporary SQLite file, creates the user, runs the tests, stops every server.
+#
+#   tests/interop/run.sh
+#   INTEROP_PYTHON_BIN=python3.12 INTEROP_VENV=examples/django-interop/.venv-django6 \
+#     INTEROP_DJANGO='Django>=6.0,<6.1' tests/interop/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+EXAMPLE=$ROOT/examples/django-interop
+VENV=${INTEROP_VENV:-$EXAMPLE/.venv}
+case $VENV in /*) ;; *) VENV=$ROOT/$VENV ;; esac
+
+# Python and Django: a venv of our own, filled from PyPI only.
+if ! "$VENV/bin/python" -c "import django" 2>/dev/null; then
+  started=$SECONDS
+  "${INTEROP_PYTHON_BIN:-python3}" -m venv "$VENV"
+  if [ -n "${INTEROP_DJANGO:-}" ]; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$INTEROP_DJANGO"
+  else
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$EXAMPLE/requirements.txt"
+  fi
+  echo "interop: venv + Django in $((SECONDS - started)) s"
+fi
+echo "interop: $("$VENV/bin/python" --version), Django $("$VENV/bin/python" -m django --version)"
+
+# The package and the npm tools (better-sqlite3, miniflare).
+[ -f pkg/edge_sessions_bg.wasm ] || make setup build
+[ -d node_modules/better-sqlite3 ] && [ -d node_modules/miniflare ] || npm ci --no-audit --no-fund
+ln -sfn ../pkg node_modules/edge-sessions # npm ci removes the link
+
+TMP=$(mktemp -d)
+export INTEROP_PIDFILE=$TMP/pids INTEROP_MATRIX=$TMP/matrix.txt
+touch "$INTEROP_PIDFILE"
+cleanup() {
+  # Every server the tests started, by pid (they stop them too; this covers a crash).
+  while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$INTEROP_PIDFILE"
+  [ -n "${TEST_PID:-}" ] && kill "$TEST_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the example folder
+export DB_PATH=$TMP/db.sqlite3 SESSION_FILE_PATH=$TMP/sessions INTEROP_PYTHON=$VENV/bin/python
+export INTEROP_USERNAME=alice INTEROP_PASSWORD="interop-$RANDOM-$RANDOM-password"
+mkdir "$SESSION_FILE_PATH"
+# Settings need a SECRET_KEY even for migrate; the tests start servers with their own.
+(cd "$EXAMPLE" && SECRET_KEY=setup-only "$INTEROP_PYTHON" manage.py migrate --verbosity 0 &&
+  SECRET_KEY=setup-only DJANGO_SUPERUSER_PASSWORD=$INTEROP_PASSWORD "$INTEROP_PYTHON" manage.py createsuperuser \
+    --noinput --username "$INTEROP_USERNAME" --email alice@example.com >/dev/null)
+
+status=0
+node --test --test-reporter=spec tests/interop/django.test.mjs &
+TEST_PID=$!
+wait "$TEST_PID" || status=$?
+TEST_PID=
+[ -f "$INTEROP_MATRIX" ] && cat "$INTEROP_MATRIX"
+exit "$status"
