@@ -7,11 +7,11 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance test-native test-wasm test-js test-adapters test-interop
+.PHONY: test setup lint build demo conformance docs test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
-test: setup lint test-native build test-wasm test-js test-adapters test-interop conformance
+test: setup lint test-native build test-wasm test-js test-adapters test-interop test-examples test-packaging conformance
 
 ## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
 setup:
@@ -55,6 +55,19 @@ test-adapters:
 test-interop:
 	tests/interop/run.sh
 	tests/interop/run-django6.sh
+
+## Every example, run (Workers in workerd, Deno, Node, Hono, a browser page).
+test-examples:
+	examples/run-all.sh
+
+## What npm would publish, how each runtime and esbuild resolve it, publint, tsc.
+test-packaging:
+	tests/packaging/run.sh
+
+## API reference from the TSDoc (docs/api/) and the crate's rustdoc (target/doc/).
+docs:
+	node_modules/.bin/typedoc --options docs/typedoc.json
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
 demo: setup build
 	node demo/serve.mjs

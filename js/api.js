@@ -242,8 +242,8 @@ export class Sessions {
     this.#clock = clockOption ?? clock;
     const timed = (adapter, methods) => (storageTimeout && adapter ? withTimeout(adapter, methods, storageTimeout) : adapter);
     this.#core = sync(() => new core.SessionsCore(toJson(settings),
-      timed(cache, ["get", "set", "add", "delete"]),
-      timed(db, ["get", "exists", "insert", "update", "delete", "deleteExpired"]),
+      timed(cache, ["get", "set", "add", "delete", "replaceIf"]),
+      timed(db, ["get", "exists", "insert", "update", "delete", "deleteExpired", "updateIf"]),
       timed(files, ["read", "exists", "write", "remove", "list"])));
     /** The settings in force (secrets left out). */
     this.settings = Object.freeze(JSON.parse(this.#core.settingsJson()));

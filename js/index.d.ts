@@ -160,6 +160,11 @@ export interface CacheAdapter {
   add(key: string, value: string, ttlSeconds: number): Awaitable<boolean>;
   /** Remove `key`; an absent key is not an error. */
   delete(key: string): Awaitable<unknown>;
+  /**
+   * Store `value` only if `key` holds exactly `expected`, atomically
+   * (compare-and-swap); false otherwise. Needed only with `detectConflicts`.
+   */
+  replaceIf?(key: string, value: string, ttlSeconds: number, expected: string): Awaitable<boolean>;
 }
 
 /**
@@ -187,6 +192,11 @@ export interface DbAdapter {
   delete(sessionKey: string): Awaitable<unknown>;
   /** Delete every row with `expireDate < before` (same text form). */
   deleteExpired(before: string): Awaitable<unknown>;
+  /**
+   * Replace the row only if its `sessionData` is still `expected` (a
+   * conditional UPDATE); false otherwise. Needed only with `detectConflicts`.
+   */
+  updateIf?(row: SessionRow, expected: string): Awaitable<boolean>;
 }
 
 /** Files in one directory (`SESSION_FILE_PATH`) for the `file` engine. Names are Django's (`sessionid` + key). */
@@ -249,6 +259,15 @@ export interface SessionSettings {
   sessionClass?: string;
   /** Largest inflated payload accepted, in bytes (not in Django). Default 1 MiB. */
   maxInflatedSize?: number;
+  /**
+   * Lost-update protection (not in Django, where the last write wins): a
+   * save is refused when another request changed the stored session since
+   * this one read it, and the middleware answers 400 (SessionInterrupted).
+   * db and cache engines, with adapters that compare-and-swap (`updateIf` /
+   * `replaceIf`: memory, SQLite, D1, PostgreSQL, Redis, Deno KV, Durable
+   * Objects; not Workers KV or the Cache API). Default false.
+   */
+  detectConflicts?: boolean;
 }
 
 /** Settings plus the storage the engine needs and an optional clock. */
@@ -312,8 +331,10 @@ export class Session {
   readonly loadProblem: string | null;
   /** Read the session from storage now (flags untouched). */
   load(): Promise<void>;
-  /** `session.get(key, default)`. */
-  get<T = JsonValue>(key: string, defaultValue?: T): Promise<T | undefined>;
+  /** `session.get(key, default)`: the default when the key is absent. */
+  get<T = JsonValue>(key: string, defaultValue: T): Promise<T>;
+  /** `session.get(key)`: undefined when the key is absent. */
+  get<T = JsonValue>(key: string): Promise<T | undefined>;
   /** `session[key] = value`. */
   set(key: string, value: unknown): Promise<void>;
   /** `del session[key]`: true if it was there (false, and no change, otherwise). */
@@ -424,4 +445,4 @@ export type SessionHandler<Env = unknown, Ctx = unknown> = (
 export function withSession<Env = unknown, Ctx = unknown>(
   handler: SessionHandler<Env, Ctx>,
   options: SessionOptions | ((env: Env) => SessionOptions),
-): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+): (request: Request, env?: Env, ctx?: Ctx) => Promise<Response>;

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 copy_js() {
-  cp js/api.js js/errors.js js/cli.js js/entries/*.js js/*.d.ts js/package.json pkg/
+  cp js/*.js js/entries/*.js js/*.d.ts js/package.json pkg/
   mkdir -p pkg/adapters && cp js/adapters/*.js js/adapters/*.d.ts pkg/adapters/
   cp README.md pkg/
 }

@@ -272,7 +272,7 @@ fn code_lengths(freqs: &[u32], limit: u8) -> Vec<u8> {
             return lengths;
         }
         for f in freqs.iter_mut().filter(|f| **f > 0) {
-            *f = (*f + 1) / 2;
+            *f = f.div_ceil(2);
         }
     }
 }
@@ -314,9 +314,12 @@ fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
     (litlen.collect(), vec![5; 30])
 }
 
+/// A code symbol with the value and count of its extra bits.
+type Symbol = (usize, u32, u32);
+
 /// The symbol, extra bits and their count of a token's literal/length and
 /// (for matches) distance parts.
-fn symbols(token: Token) -> ((usize, u32, u32), Option<(usize, u32, u32)>) {
+fn symbols(token: Token) -> (Symbol, Option<Symbol>) {
     match token {
         Token::Literal(b) => ((usize::from(b), 0, 0), None),
         Token::Match { length, distance } => {

@@ -52,9 +52,15 @@ pub fn decide(
     (Action::Nothing, accessed)
 }
 
+/// The longest Set-Cookie value sent: browsers drop (silently) a cookie
+/// whose header is longer, so a bigger session is an error, not a lost login.
+pub const MAX_SET_COOKIE_BYTES: usize = 4096;
+
 /// The Set-Cookie value that sends the session cookie: `max_age` `None` for
 /// a browser-session cookie; otherwise `Max-Age=int(max_age)` and
 /// `expires = http_date(now + max_age)`, as Django writes them.
+/// [`Error::CookieTooLarge`] past [`MAX_SET_COOKIE_BYTES`] (Django sends it
+/// anyway, and the browser drops it).
 pub fn session_cookie(
     settings: &Settings,
     value: &str,
@@ -77,7 +83,11 @@ pub fn session_cookie(
         http_only: settings.cookie_httponly,
         same_site: settings.cookie_samesite.clone(),
     };
-    Ok(set_cookie_header(&settings.cookie_name, value, &attrs))
+    let header = set_cookie_header(&settings.cookie_name, value, &attrs);
+    if header.len() > MAX_SET_COOKIE_BYTES {
+        return Err(Error::CookieTooLarge(header.len()));
+    }
+    Ok(header)
 }
 
 /// Django's `delete_cookie` for the session cookie: empty value, epoch
@@ -154,5 +164,23 @@ pub async fn process_response<E: Engine>(
                 vary_cookie,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cookie_browsers_would_drop_is_an_error() {
+        let settings = Settings::new("k");
+        let fits = "a".repeat(3900);
+        assert!(session_cookie(&settings, &fits, None, 0.0).is_ok());
+        let too_big = "a".repeat(4100);
+        let err = session_cookie(&settings, &too_big, None, 0.0).unwrap_err();
+        assert!(
+            matches!(err, Error::CookieTooLarge(n) if n > MAX_SET_COOKIE_BYTES),
+            "{err}"
+        );
     }
 }

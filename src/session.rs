@@ -180,6 +180,10 @@ pub struct SessionState {
     /// Set by every change, as Django sets it.
     pub modified: bool,
     problem: Option<Error>,
+    /// The stored form this session was read from (a db row's
+    /// `session_data`, a cache entry's text): what a conflict-detecting save
+    /// expects to find.
+    stored: Option<String>,
 }
 
 impl SessionState {
@@ -192,6 +196,7 @@ impl SessionState {
             accessed: false,
             modified: false,
             problem: None,
+            stored: None,
         };
         state.set_key(session_key.map(str::to_owned));
         state
@@ -230,6 +235,16 @@ impl SessionState {
     /// Replaces the loaded dict (Django: `_session_cache = ...`).
     pub fn set_loaded(&mut self, dict: Dict) {
         self.cache = Some(dict);
+    }
+
+    /// The stored form read at load (or written by the last save).
+    pub fn stored(&self) -> Option<&str> {
+        self.stored.as_deref()
+    }
+
+    /// Records the stored form of the session, as read or written.
+    pub fn set_stored(&mut self, stored: Option<String>) {
+        self.stored = stored;
     }
 
     /// Records why a load ended with an empty session.

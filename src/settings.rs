@@ -98,6 +98,12 @@ pub struct Settings {
     pub session_class: String,
     /// Largest inflated session payload accepted (not in Django, which has no cap).
     pub max_inflated_size: usize,
+    /// Refuse a save when another request changed the stored session since
+    /// this one read it (not in Django, where the last write wins). The save
+    /// fails as `UpdateError`, which the middleware answers as
+    /// `SessionInterrupted`. db and cache engines, over stores that can
+    /// compare-and-swap.
+    pub detect_conflicts: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -118,6 +124,7 @@ impl std::fmt::Debug for Settings {
             .field("cookie_samesite", &self.cookie_samesite)
             .field("expire_at_browser_close", &self.expire_at_browser_close)
             .field("save_every_request", &self.save_every_request)
+            .field("detect_conflicts", &self.detect_conflicts)
             .field("engine", &self.engine)
             .field("file_path", &self.file_path)
             .field("session_class", &self.session_class)
@@ -150,6 +157,7 @@ impl Settings {
             file_path: None,
             session_class: "SessionStore".into(),
             max_inflated_size: DEFAULT_MAX_INFLATED_SIZE,
+            detect_conflicts: false,
         }
     }
 
@@ -221,6 +229,7 @@ impl Settings {
                 "engine" => s.engine = EngineKind::parse(&string()?)?,
                 "filePath" => s.file_path = optional()?,
                 "sessionClass" => s.session_class = string()?,
+                "detectConflicts" => s.detect_conflicts = boolean()?,
                 _ => {
                     s.max_inflated_size =
                         usize::try_from(integer()?).map_err(|_| wrong("positive"))?
@@ -291,6 +300,12 @@ impl Settings {
         if self.max_inflated_size == 0 {
             return invalid("max_inflated_size", "must be positive");
         }
+        if self.detect_conflicts && !matches!(self.engine, EngineKind::Db | EngineKind::Cache) {
+            return invalid(
+                "detect_conflicts",
+                "works with the db and cache engines (the stores that can compare-and-swap)",
+            );
+        }
         Ok(())
     }
 }
@@ -312,6 +327,7 @@ fn option_setting(name: &str) -> Result<&'static str> {
         "engine" => "SESSION_ENGINE",
         "filePath" => "SESSION_FILE_PATH",
         "sessionClass" => "session_class",
+        "detectConflicts" => "detect_conflicts",
         "maxInflatedSize" => "max_inflated_size",
         _ => {
             return Err(Error::InvalidSetting {

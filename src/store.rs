@@ -23,6 +23,27 @@ pub trait CacheStore {
     async fn add(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
     /// Removes `key`; absent keys are not an error.
     async fn delete(&self, key: &str) -> Result<()>;
+    /// Stores `value` only if the live value under `key` is exactly
+    /// `expected` (compare-and-swap); `false` otherwise. Only needed for
+    /// `detect_conflicts`; stores that cannot do it atomically keep this default.
+    async fn replace_if(
+        &self,
+        key: &str,
+        value: &str,
+        ttl_seconds: u64,
+        expected: &str,
+    ) -> Result<bool> {
+        let _ = (key, value, ttl_seconds, expected);
+        Err(no_compare_and_swap("cache", "replaceIf"))
+    }
+}
+
+/// The error of a store asked to compare-and-swap without the means to.
+fn no_compare_and_swap(kind: &str, method: &str) -> crate::Error {
+    crate::Error::InvalidSetting {
+        setting: "detect_conflicts",
+        reason: format!("the {kind} adapter has no {method}() method"),
+    }
 }
 
 /// One row of Django's `django_session` table.
@@ -51,6 +72,13 @@ pub trait DbStore {
     async fn delete(&self, session_key: &str) -> Result<()>;
     /// Deletes every row with `expire_date < before`.
     async fn delete_expired(&self, before: DateTime) -> Result<()>;
+    /// Replaces the row only if its `session_data` is still `expected`
+    /// (a conditional UPDATE); `false` otherwise. Only needed for
+    /// `detect_conflicts`.
+    async fn update_if(&self, row: &Row, expected: &str) -> Result<bool> {
+        let _ = (row, expected);
+        Err(no_compare_and_swap("db", "updateIf"))
+    }
 }
 
 /// What a file write may do when the file does or does not exist.
@@ -105,6 +133,7 @@ forward_store!(CacheStore {
     set(key: &str, value: &str, ttl_seconds: u64) -> Result<()>;
     add(key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
     delete(key: &str) -> Result<()>;
+    replace_if(key: &str, value: &str, ttl_seconds: u64, expected: &str) -> Result<bool>;
 });
 
 forward_store!(DbStore {
@@ -114,6 +143,7 @@ forward_store!(DbStore {
     update(row: &Row) -> Result<bool>;
     delete(session_key: &str) -> Result<()>;
     delete_expired(before: DateTime) -> Result<()>;
+    update_if(row: &Row, expected: &str) -> Result<bool>;
 });
 
 forward_store!(FileStore {

@@ -31,6 +31,8 @@ export function d1Db(database, { table = "django_session" } = {}) {
   // DO NOTHING turns a duplicate key into 0 changes: Django's IntegrityError, as false.
   const insert = sql(`INSERT INTO ${t} (session_key, session_data, expire_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
   const update = sql(`UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ?`);
+  // detectConflicts: the row is replaced only if nobody changed it since it was read.
+  const updateIf = sql(`UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`);
   const remove = sql(`DELETE FROM ${t} WHERE session_key = ?`);
   // Django's text dates compare as they sort, so SQLite's text `<` is right.
   const expired = sql(`DELETE FROM ${t} WHERE expire_date < ?`);
@@ -40,6 +42,7 @@ export function d1Db(database, { table = "django_session" } = {}) {
     exists: async (sessionKey) => (await exists.bind(sessionKey).first()) !== null,
     insert: async (row) => (await changes(insert.bind(row.sessionKey, row.sessionData, row.expireDate))) > 0,
     update: async (row) => (await changes(update.bind(row.sessionData, row.expireDate, row.sessionKey))) > 0,
+    updateIf: async (row, expected) => (await changes(updateIf.bind(row.sessionData, row.expireDate, row.sessionKey, expected))) > 0,
     delete: (sessionKey) => changes(remove.bind(sessionKey)),
     deleteExpired: (before) => changes(expired.bind(before)),
   };

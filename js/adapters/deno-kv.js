@@ -32,6 +32,13 @@ export function denoKvCache(kv, { prefix = ["edge-sessions"] } = {}) {
       const { ok } = await kv.atomic().check(current).set(at(key), ...entry(value, ttl)).commit();
       return ok;
     },
+    // detectConflicts: commits only if the entry is still the one whose value was compared.
+    async replaceIf(key, value, ttl, expected) {
+      const current = await kv.get(at(key));
+      if (!live(current) || current.value.value !== expected) return false;
+      const { ok } = await kv.atomic().check(current).set(at(key), ...entry(value, ttl)).commit();
+      return ok;
+    },
     delete: (key) => kv.delete(at(key)),
   };
 }

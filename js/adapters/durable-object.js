@@ -40,6 +40,13 @@ export class SessionCacheObject extends DurableObject {
     return true;
   }
 
+  /** Stores `value` only if `key` holds `expected` (detectConflicts); atomic like `add`. */
+  async replaceIf(key, value, ttlSeconds, expected) {
+    if ((await this.get(key)) !== expected) return false;
+    await this.set(key, value, ttlSeconds);
+    return true;
+  }
+
   /** Removes `key`; an absent key is not an error. */
   async delete(key) {
     await this.ctx.storage.delete(key);
@@ -79,6 +86,7 @@ export function durableObjectCache(namespace, { name = "sessions" } = {}) {
     get: async (key) => stub().get(key),
     set: async (key, value, ttl) => stub().set(key, value, ttl),
     add: async (key, value, ttl) => stub().add(key, value, ttl),
+    replaceIf: async (key, value, ttl, expected) => stub().replaceIf(key, value, ttl, expected),
     delete: async (key) => stub().delete(key),
   };
 }

@@ -34,6 +34,12 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
       put(key, value, ttl);
       return true;
     },
+    // Compare-and-swap for detectConflicts: JS runs this without interleaving.
+    replaceIf(key, value, ttl, expected) {
+      if (live(key)?.[0] !== expected) return false;
+      put(key, value, ttl);
+      return true;
+    },
     delete(key) { entries.delete(key); },
     /** Number of entries held (expired ones included until touched). */
     get size() { return entries.size; },
@@ -57,6 +63,11 @@ export function memoryDb() {
     },
     update(row) {
       if (!rows.has(row.sessionKey)) return false;
+      rows.set(row.sessionKey, copy(row));
+      return true;
+    },
+    updateIf(row, expected) {
+      if (rows.get(row.sessionKey)?.sessionData !== expected) return false;
       rows.set(row.sessionKey, copy(row));
       return true;
     },

@@ -30,6 +30,8 @@ export function postgresDb(pool, { table = "django_session" } = {}) {
   // DO NOTHING turns a duplicate key into 0 rows: Django's IntegrityError, as false.
   const insert = `INSERT INTO ${t} (session_key, session_data, expire_date) VALUES ($1, $2, ${utc(3)}) ON CONFLICT DO NOTHING`;
   const update = `UPDATE ${t} SET session_data = $2, expire_date = ${utc(3)} WHERE session_key = $1`;
+  // detectConflicts: the row is replaced only if nobody changed it since it was read.
+  const updateIf = `UPDATE ${t} SET session_data = $2, expire_date = ${utc(3)} WHERE session_key = $1 AND session_data = $4`;
   const remove = `DELETE FROM ${t} WHERE session_key = $1`;
   const expired = `DELETE FROM ${t} WHERE expire_date < ${utc(1)}`;
   const rows = async (text, values) => (await db.query(text, values)).rowCount;
@@ -38,6 +40,7 @@ export function postgresDb(pool, { table = "django_session" } = {}) {
     exists: async (sessionKey) => (await rows(exists, [sessionKey])) > 0,
     insert: async (row) => (await rows(insert, [row.sessionKey, row.sessionData, row.expireDate])) > 0,
     update: async (row) => (await rows(update, [row.sessionKey, row.sessionData, row.expireDate])) > 0,
+    updateIf: async (row, expected) => (await rows(updateIf, [row.sessionKey, row.sessionData, row.expireDate, expected])) > 0,
     delete: (sessionKey) => rows(remove, [sessionKey]),
     deleteExpired: (before) => rows(expired, [before]),
   };

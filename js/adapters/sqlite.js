@@ -28,6 +28,8 @@ export function sqliteDb(database, { table = "django_session" } = {}) {
   // DO NOTHING turns a duplicate key into 0 changes: Django's IntegrityError, as false.
   const insert = sql(`INSERT INTO ${t} (session_key, session_data, expire_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
   const update = sql(`UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ?`);
+  // detectConflicts: the row is replaced only if nobody changed it since it was read.
+  const updateIf = sql(`UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`);
   const remove = sql(`DELETE FROM ${t} WHERE session_key = ?`);
   // Django's text dates compare as they sort, so SQLite's text `<` is right.
   const expired = sql(`DELETE FROM ${t} WHERE expire_date < ?`);
@@ -38,6 +40,7 @@ export function sqliteDb(database, { table = "django_session" } = {}) {
     exists: (sessionKey) => exists().get(sessionKey) != null,
     insert: (row) => insert().run(row.sessionKey, row.sessionData, row.expireDate).changes > 0,
     update: (row) => update().run(row.sessionData, row.expireDate, row.sessionKey).changes > 0,
+    updateIf: (row, expected) => updateIf().run(row.sessionData, row.expireDate, row.sessionKey, expected).changes > 0,
     delete: (sessionKey) => { remove().run(sessionKey); },
     deleteExpired: (before) => { expired().run(before); },
   };

@@ -28,23 +28,34 @@ impl<C: CacheStore> CacheEngine<C> {
     }
 }
 
-/// Stores `dict` under `key` for the session's expiry age; an age that is
-/// already over (a negative `set_expiry`) stores nothing, as Django's
-/// caches drop such a value at once. Returns what `add`/`set` returned.
+/// Stores `text` (a dict's JSON) under `key` for the session's expiry age;
+/// an age that is already over (a negative `set_expiry`) stores nothing, as
+/// Django's caches drop such a value at once. `Write::Replace(expected)`
+/// compare-and-swaps. Returns whether the store took the value.
 pub(crate) async fn put<C: CacheStore>(
     cache: &C,
     key: &str,
-    dict: &Dict,
+    text: &str,
     age: f64,
-    add: bool,
+    write: Write<'_>,
 ) -> Result<bool> {
-    let text = json::dumps_dict(dict)?;
-    match ttl_seconds(age) {
-        Some(ttl) if add => cache.add(key, &text, ttl).await,
-        Some(ttl) => cache.set(key, &text, ttl).await.map(|()| true),
-        None if add => Ok(cache.get(key).await?.is_none()),
-        None => cache.delete(key).await.map(|()| true),
+    match (ttl_seconds(age), write) {
+        (Some(ttl), Write::Add) => cache.add(key, text, ttl).await,
+        (Some(ttl), Write::Set) => cache.set(key, text, ttl).await.map(|()| true),
+        (Some(ttl), Write::Replace(expected)) => cache.replace_if(key, text, ttl, expected).await,
+        (None, Write::Add) => Ok(cache.get(key).await?.is_none()),
+        (None, _) => cache.delete(key).await.map(|()| true),
     }
+}
+
+/// How [`put`] writes.
+pub(crate) enum Write<'a> {
+    /// Only if absent (`cache.add`).
+    Add,
+    /// Unconditionally (`cache.set`).
+    Set,
+    /// Only if the current value is this one (conflict detection).
+    Replace(&'a str),
 }
 
 /// Reads a cached dict; a missing, unreadable or failing cache is a miss
@@ -53,10 +64,10 @@ pub(crate) async fn get<C: CacheStore>(
     cache: &C,
     key: &str,
     state: &mut SessionState,
-) -> Option<Dict> {
+) -> Option<(Dict, String)> {
     match cache.get(key).await {
         Ok(Some(text)) => match json::loads(text.as_bytes()) {
-            Ok(Value::Object(dict)) => Some(dict),
+            Ok(Value::Object(dict)) => Some((dict, text)),
             Ok(_) => {
                 state.note_problem(Error::Storage(format!(
                     "cached session {key} is not a JSON object"
@@ -101,10 +112,27 @@ impl<C: CacheStore> Engine for CacheEngine<C> {
         }
         let dict = state.dict(self, must_create).await?.clone();
         let age = state.expiry_age_of(&stored_expiry(&dict), None)?;
-        if !put(&self.cache, &key, &dict, age, must_create).await? {
-            return Err(Error::CreateError);
+        let text = json::dumps_dict(&dict)?;
+        let expected = state
+            .stored()
+            .filter(|_| !must_create && state.settings().detect_conflicts)
+            .map(str::to_owned);
+        let write = match (&expected, must_create) {
+            (_, true) => Write::Add,
+            (Some(expected), false) => Write::Replace(expected),
+            (None, false) => Write::Set,
+        };
+        match (
+            put(&self.cache, &key, &text, age, write).await?,
+            must_create,
+        ) {
+            (true, _) => {
+                state.set_stored(Some(text));
+                Ok(())
+            }
+            (false, true) => Err(Error::CreateError),
+            (false, false) => Err(Error::UpdateError), // changed by another request
         }
-        Ok(())
     }
 
     async fn delete(&self, state: &mut SessionState, session_key: Option<&str>) -> Result<()> {
@@ -117,7 +145,10 @@ impl<C: CacheStore> Engine for CacheEngine<C> {
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {
         let key = format!("{CACHE_KEY_PREFIX}{}", state.key().unwrap_or_default());
         match get(&self.cache, &key, state).await {
-            Some(dict) => Ok(dict),
+            Some((dict, text)) => {
+                state.set_stored(Some(text));
+                Ok(dict)
+            }
             None => {
                 state.set_key(None);
                 Ok(Dict::new())

@@ -39,7 +39,11 @@ impl<C: CacheStore, D: DbStore> CachedDbEngine<C, D> {
     /// database having the data. We record it on the session instead.
     async fn refresh_cache(&self, state: &mut SessionState, dict: &Dict, age: f64) {
         let key = Self::cache_key(state.key().unwrap_or_default());
-        if let Err(e) = cache::put(&self.cache, &key, dict, age, false).await {
+        let written = match crate::json::dumps_dict(dict) {
+            Ok(text) => cache::put(&self.cache, &key, &text, age, cache::Write::Set).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
             state.note_problem(e);
         }
     }
@@ -87,7 +91,7 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
     /// The cache first; on a miss the row, which then refills the cache.
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {
         let key = Self::cache_key(state.key().unwrap_or_default());
-        if let Some(dict) = cache::get(&self.cache, &key, state).await {
+        if let Some((dict, _)) = cache::get(&self.cache, &key, state).await {
             return Ok(dict);
         }
         let Some(row) = self.db.live_row(state).await? else {

@@ -54,13 +54,20 @@ impl<D: DbStore> DbEngine<D> {
             session_data: state.encode(&dict)?,
             expire_date,
         };
-        let written = if must_create {
-            self.db.insert(&row).await?
-        } else {
-            self.db.update(&row).await?
+        let expected = state
+            .stored()
+            .filter(|_| state.settings().detect_conflicts)
+            .map(str::to_owned);
+        let written = match (must_create, expected) {
+            (true, _) => self.db.insert(&row).await?,
+            (false, Some(expected)) => self.db.update_if(&row, &expected).await?,
+            (false, None) => self.db.update(&row).await?,
         };
         match (written, must_create) {
-            (true, _) => Ok(()),
+            (true, _) => {
+                state.set_stored(Some(row.session_data));
+                Ok(())
+            }
             (false, true) => Err(Error::CreateError),
             (false, false) => Err(Error::UpdateError),
         }
@@ -105,7 +112,11 @@ impl<D: DbStore> Engine for DbEngine<D> {
 
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {
         Ok(match self.live_row(state).await? {
-            Some(row) => state.decode(&row.session_data),
+            Some(row) => {
+                let dict = state.decode(&row.session_data);
+                state.set_stored(Some(row.session_data));
+                dict
+            }
             None => Dict::new(),
         })
     }

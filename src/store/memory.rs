@@ -95,6 +95,17 @@ impl CacheStore for MemoryCache {
         self.set(key, value, ttl).await?;
         Ok(true)
     }
+    async fn replace_if(&self, key: &str, value: &str, ttl: u64, expected: &str) -> Result<bool> {
+        self.failing.check("replace_if")?;
+        if self
+            .entry(key)
+            .is_none_or(|(current, _)| current != expected)
+        {
+            return Ok(false);
+        }
+        self.set(key, value, ttl).await?;
+        Ok(true)
+    }
     async fn delete(&self, key: &str) -> Result<()> {
         self.failing.check("delete")?;
         self.entries.borrow_mut().remove(key);
@@ -158,6 +169,16 @@ impl DbStore for MemoryDb {
                 Ok(true)
             }
             None => Ok(false),
+        }
+    }
+    async fn update_if(&self, row: &Row, expected: &str) -> Result<bool> {
+        self.failing.check("update_if")?;
+        match self.rows.borrow_mut().get_mut(&row.session_key) {
+            Some(existing) if existing.session_data == expected => {
+                *existing = row.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
     async fn delete(&self, key: &str) -> Result<()> {

@@ -39,6 +39,14 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn delete(this: &CacheAdapter, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = replaceIf)]
+    fn replace_if(
+        this: &CacheAdapter,
+        key: &str,
+        value: &str,
+        ttl_seconds: f64,
+        expected: &str,
+    ) -> Result<JsValue, JsValue>;
 
     /// `{ get, exists, insert, update, delete, deleteExpired }` on `django_session`.
     #[derive(Clone)]
@@ -55,6 +63,8 @@ extern "C" {
     fn delete_row(this: &DbAdapter, session_key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = deleteExpired)]
     fn delete_expired(this: &DbAdapter, before: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = updateIf)]
+    fn update_if(this: &DbAdapter, row: &Object, expected: &str) -> Result<JsValue, JsValue>;
 
     /// `{ read, exists, write, remove, list }` on one directory.
     #[derive(Clone)]
@@ -72,8 +82,11 @@ extern "C" {
     fn list(this: &FileAdapter, prefix: &str) -> Result<JsValue, JsValue>;
 }
 
-/// The methods each kind of adapter must have.
+/// The methods each kind of adapter must have (and, with
+/// `detectConflicts`, the compare-and-swap one).
 pub(super) const CACHE_METHODS: &[&str] = &["get", "set", "add", "delete"];
+pub(super) const CACHE_CAS: &str = "replaceIf";
+pub(super) const DB_CAS: &str = "updateIf";
 pub(super) const DB_METHODS: &[&str] = &[
     "get",
     "exists",
@@ -301,6 +314,13 @@ impl DbStore for JsDb {
         )
         .await
         .map(drop)
+    }
+    async fn update_if(&self, row: &Row, expected: &str) -> Result<bool> {
+        let call = self.adapter.update_if(&row_to_js(row), expected);
+        boolean(
+            "db updateIf()",
+            answer(&self.fault, "db updateIf()", call).await?,
+        )
     }
     async fn delete_expired(&self, before: DateTime) -> Result<()> {
         answer(

@@ -53,11 +53,23 @@ impl SessionsCore {
                 })
             }
         };
+        let config = Config::new(crate::Settings::from_options(&options)?)?;
+        let with_cas = |methods: &[&'static str], cas| {
+            let mut methods = methods.to_vec();
+            if config.settings.detect_conflicts {
+                methods.push(cas);
+            }
+            methods
+        };
         let core = SessionsCore {
-            config: Config::new(crate::Settings::from_options(&options)?)?,
-            cache: adapters::adapter(cache, "cache", adapters::CACHE_METHODS)?,
-            db: adapters::adapter(db, "db", adapters::DB_METHODS)?,
+            cache: adapters::adapter(
+                cache,
+                "cache",
+                &with_cas(adapters::CACHE_METHODS, adapters::CACHE_CAS),
+            )?,
+            db: adapters::adapter(db, "db", &with_cas(adapters::DB_METHODS, adapters::DB_CAS))?,
             files: adapters::adapter(files, "files", adapters::FILE_METHODS)?,
+            config,
         };
         core.engine(&Fault::default())?;
         Ok(core)

@@ -218,3 +218,57 @@ export async function runContract(cases) {
   }
   return results;
 }
+
+/**
+ * Lost-update protection (`detectConflicts`), for the db and cache
+ * adapters that compare-and-swap: same arguments as `contract`.
+ */
+export function conflictCases({ lib, kind, open }) {
+  const engine = ENGINE[kind];
+  const sessionsOver = (stores) => new lib.Sessions({ secretKey: "contract-secret", engine, detectConflicts: true, ...stores });
+  const cases = {
+    async "detectConflicts: the second of two overlapping saves is refused"() {
+      const sessions = sessionsOver(await open());
+      const first = sessions.open();
+      await first.set("n", 0);
+      await first.save();
+      const [a, b] = [sessions.open(first.sessionKey), sessions.open(first.sessionKey)];
+      await a.set("n", "a");
+      await b.set("n", "b");
+      await a.save();
+      await rejects(b.save(), "UpdateError", "the stale save");
+      equal(await sessions.open(first.sessionKey).get("n"), "a", "the first save kept");
+    },
+
+    async "detectConflicts: the middleware answers a conflict with 400"() {
+      const sessions = sessionsOver(await open());
+      const first = sessions.open();
+      await first.set("n", 0);
+      await first.save();
+      const cookie = `sessionid=${first.sessionKey}`;
+      const response = await sessions.handle(new Request("https://contract.test/", { headers: { cookie } }), async (session) => {
+        await session.set("n", "slow");
+        const fast = sessions.open(first.sessionKey);
+        await fast.set("n", "fast");
+        await fast.save(); // another request saves first
+        return new Response("ok");
+      });
+      equal(response.status, 400, "status");
+      equal(await sessions.open(first.sessionKey).get("n"), "fast", "the other request's save kept");
+    },
+
+    async "detectConflicts: saves in sequence do not conflict"() {
+      const sessions = sessionsOver(await open());
+      const s = sessions.open();
+      for (const n of [1, 2, 3]) {
+        await s.set("n", n);
+        await s.save();
+      }
+      const next = sessions.open(s.sessionKey);
+      await next.set("n", 4);
+      await next.save();
+      equal(await sessions.open(s.sessionKey).get("n"), 4, "last value");
+    },
+  };
+  return Object.entries(cases).map(([name, fn]) => ({ name, fn }));
+}

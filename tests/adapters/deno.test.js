@@ -10,7 +10,7 @@ import { denoKvCache } from "edge-sessions/adapters/deno-kv";
 import { denoFiles } from "edge-sessions/adapters/deno-fs";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
 import { DatabaseSync } from "node:sqlite";
-import { contract } from "./contract.js";
+import { conflictCases, contract } from "./contract.js";
 
 const dir = Deno.args[0] ?? (await Deno.makeTempDir({ prefix: "edge-sessions-deno-" }));
 console.log(`deno adapters: edge-sessions -> ${import.meta.resolve("edge-sessions")}, stores in ${dir}`);
@@ -36,15 +36,17 @@ const files = async () => {
 // realTtl: the adapter honours a 1-second TTL at once (see deno-kv.js for
 // why KV's own expireIn is not enough).
 const adapters = [
-  { name: "deno-kv", kind: "cache", realTtl: true, open: async () => ({ cache: kvCache() }) },
+  { name: "deno-kv", kind: "cache", realTtl: true, cas: true, open: async () => ({ cache: kvCache() }) },
   { name: "deno-fs", kind: "files", open: async () => ({ files: await files() }) },
-  { name: "deno-sqlite", kind: "db", open: async () => ({ db: await sqlite() }) },
+  { name: "deno-sqlite", kind: "db", cas: true, open: async () => ({ db: await sqlite() }) },
   { name: "deno-kv + deno-sqlite", kind: "cached_db", realTtl: true, open: async () => ({ cache: kvCache(), db: await sqlite() }) },
 ];
 
 let registered = 0;
-for (const { name, kind, realTtl, open } of adapters) {
-  for (const { name: caseName, fn } of contract({ lib, kind, open, realTtl })) {
+for (const { name, kind, realTtl, cas, open } of adapters) {
+  // Stores that compare-and-swap also run the lost-update protection cases.
+  const cases = [...contract({ lib, kind, open, realTtl }), ...(cas ? conflictCases({ lib, kind, open }) : [])];
+  for (const { name: caseName, fn } of cases) {
     Deno.test(`${name} (${kind}): ${caseName}`, fn);
     registered++;
   }

@@ -20,7 +20,7 @@ import { nodeFiles } from "edge-sessions/adapters/fs";
 import { createPostgresTable, postgresDb } from "edge-sessions/adapters/postgres";
 import { redisCache } from "edge-sessions/adapters/redis";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
-import { contract, runContract } from "./contract.js";
+import { conflictCases, contract, runContract } from "./contract.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:63790";
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:54329/postgres";
@@ -61,12 +61,12 @@ const stores = {
 };
 
 const adapters = [
-  { name: "memoryCache", kind: "cache", realTtl: true, open: () => ({ cache: lib.memoryCache() }) },
-  { name: "memoryDb", kind: "db", open: () => ({ db: lib.memoryDb() }) },
+  { name: "memoryCache", kind: "cache", realTtl: true, cas: true, open: () => ({ cache: lib.memoryCache() }) },
+  { name: "memoryDb", kind: "db", cas: true, open: () => ({ db: lib.memoryDb() }) },
   { name: "memoryFiles", kind: "files", open: () => ({ files: lib.memoryFiles() }) },
-  { name: "redisCache", kind: "cache", realTtl: true, open: () => ({ cache: stores.redis() }) },
-  { name: "sqliteDb (better-sqlite3 file)", kind: "db", open: () => ({ db: stores.sqlite() }) },
-  { name: "postgresDb (pg)", kind: "db", open: async () => ({ db: await stores.postgres() }) },
+  { name: "redisCache", kind: "cache", realTtl: true, cas: true, open: () => ({ cache: stores.redis() }) },
+  { name: "sqliteDb (better-sqlite3 file)", kind: "db", cas: true, open: () => ({ db: stores.sqlite() }) },
+  { name: "postgresDb (pg)", kind: "db", cas: true, open: async () => ({ db: await stores.postgres() }) },
   { name: "nodeFiles (temp dir)", kind: "files", open: async () => ({ files: await stores.files() }) },
   { name: "cached_db: redisCache + postgresDb", kind: "cached_db", open: async () => ({ cache: stores.redis(), db: await stores.postgres() }) },
   { name: "cached_db: memoryCache + sqliteDb", kind: "cached_db", open: () => ({ cache: lib.memoryCache(), db: stores.sqlite() }) },
@@ -80,7 +80,9 @@ try {
   // two real caches would be faster in parallel, but the output stays readable.
   for (const adapter of adapters) {
     const t0 = performance.now();
-    const results = await runContract(contract({ lib, ...adapter }));
+    // Stores that compare-and-swap also run the lost-update protection cases.
+    const cases = [...contract({ lib, ...adapter }), ...(adapter.cas ? conflictCases({ lib, ...adapter }) : [])];
+    const results = await runContract(cases);
     for (const { name, ok, error } of results) {
       ok ? passed++ : failed++;
       console.log(`${ok ? "ok  " : "FAIL"} ${adapter.name} [${adapter.kind}] :: ${name}${ok ? "" : ` -- ${error}`}`);

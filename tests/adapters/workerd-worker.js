@@ -13,7 +13,7 @@
 //   GET /scheduled/seed       sessions for the scheduled handler: { expired, live }
 //   scheduled                 clearExpired() on the D1 table SCHEDULED_TABLE
 
-import { contract, runContract } from "./contract.js";
+import { conflictCases, contract, runContract } from "./contract.js";
 
 export const SCHEDULED_TABLE = "scheduled_sessions";
 const SECRET = "workerd-adapters-secret";
@@ -45,8 +45,8 @@ export function testWorker({ lib, kvCache, cacheApiCache, durableObjectCache, d1
   const adapters = {
     kv: ["cache", async (env) => ({ cache: caches_.kv(env) }), false],
     "cache-api": ["cache", async () => ({ cache: caches_["cache-api"]() }), true],
-    "durable-object": ["cache", async (env) => ({ cache: caches_["durable-object"](env) }), true],
-    d1: ["db", async (env) => ({ db: await freshD1(env) }), false],
+    "durable-object": ["cache", async (env) => ({ cache: caches_["durable-object"](env) }), true, true],
+    d1: ["db", async (env) => ({ db: await freshD1(env) }), false, true],
     "cached_db kv+d1": ["cached_db", async (env) => ({ cache: caches_.kv(env), db: await freshD1(env) }), false],
     "cached_db durable-object+d1": [
       "cached_db",
@@ -105,8 +105,12 @@ export function testWorker({ lib, kvCache, cacheApiCache, durableObjectCache, d1
         return Response.json({ contract: Object.keys(adapters), extra: Object.keys(extras), cross: Object.keys(crossAdapters) });
       }
       if (route === "contract" && adapters[name]) {
-        const [kind, open, realTtl] = adapters[name];
-        const cases = contract({ lib, kind, open: () => open(env), realTtl });
+        // The fourth field: the store compare-and-swaps, so it also runs the conflict cases.
+        const [kind, open, realTtl, cas] = adapters[name];
+        const cases = [
+          ...contract({ lib, kind, open: () => open(env), realTtl }),
+          ...(cas ? conflictCases({ lib, kind, open: () => open(env) }) : []),
+        ];
         const results = [];
         for (const { name: caseName, fn } of cases) results.push(await timed(caseName, fn));
         return Response.json(results);

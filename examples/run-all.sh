@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every example's test; each test runs its example for real: the
+# Workers inside workerd (Miniflare), the Deno server under Deno, the Node
+# server as a process, the page in headless Chromium. Runs them all, then
+# exits non-zero if any failed.
+# Needs `npm ci`, the built package linked as node_modules/edge-sessions,
+# and Chromium at /usr/bin/chromium (scripts/install-tools.sh).
+set -uo pipefail
+cd "$(dirname "$0")/.."   # the repo root: the tests' paths are from here
+bin=node_modules/.bin
+passed=0
+failed=()
+
+run() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "== examples/$name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "== examples/$name: ok in $((SECONDS - start)) s"
+  else
+    failed+=("$name")
+    echo "== examples/$name: FAILED in $((SECONDS - start)) s"
+  fi
+}
+
+run cloudflare-worker node --test examples/cloudflare-worker/test/*.test.mjs
+# The Hono example (app.request() in Node, then workerd) and the middleware's own rules.
+run hono node --test examples/hono/test/*.test.mjs tests/hono/*.test.mjs
+run node node --test examples/node/test/*.test.mjs
+run deno "$bin/deno" test --quiet --unstable-kv --allow-run --allow-env --allow-read --allow-write \
+  --allow-net=127.0.0.1 examples/deno/main.test.js
+run browser node --test examples/browser/test/*.test.mjs
+
+# An example directory this script does not know is reported, so it gets a line above.
+for dir in examples/*/; do
+  name=$(basename "$dir")
+  case $name in
+    cloudflare-worker | hono | node | deno | browser | support) ;;
+    django-interop) echo "note: examples/django-interop is run against a real Django by tests/interop/run.sh" ;;
+    *) echo "note: examples/$name is not run by examples/run-all.sh" ;;
+  esac
+done
+
+echo "examples: ${passed} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
+[ ${#failed[@]} -eq 0 ]
