@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 copy_js() {
   cp js/*.js js/entries/*.js js/*.d.ts js/package.json pkg/
   mkdir -p pkg/adapters && cp js/adapters/*.js js/adapters/*.d.ts pkg/adapters/
-  cp README.md pkg/
+  cp README.md LICENSE pkg/
 }
 if [ "${1:-}" = "--js-only" ]; then
   copy_js

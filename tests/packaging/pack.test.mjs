@@ -19,7 +19,7 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, "pkg/package.json"), "u
 function expected() {
   const list = (dir, re) => readdirSync(path.join(ROOT, dir)).filter((f) => re.test(f));
   return [
-    "README.md", "package.json", "edge_sessions.js", "edge_sessions_bg.wasm", // the wasm build
+    "README.md", "LICENSE", "package.json", "edge_sessions.js", "edge_sessions_bg.wasm", // the wasm build
     ...list("js", /\.js$/), ...list("js", /\.d\.ts$/), ...list("js/entries", /\.js$/),
     ...list("js/adapters", /\.(js|d\.ts)$/).map((f) => `adapters/${f}`),
   ].sort();
