@@ -5,6 +5,9 @@
 #   scripts/services.sh stop    stop both and delete their data
 #   scripts/services.sh status  print whether each answers
 #
+# A second argument, `redis` or `postgres`, does the same for that one only
+# (tests/interop/run.sh needs only Redis).
+#
 # Both listen on 127.0.0.1 only, on non-default ports (REDIS_PORT, default
 # 63790; PG_PORT, default 54329), with their data under target/services/
 # (not committed). PostgreSQL trusts loopback connections: these are test
@@ -24,6 +27,11 @@ DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
 log() { echo "services: $*" >&2; }
 
+# Which servers this call is about: both, or the one named after the command.
+ONLY=${2:-}
+case $ONLY in "" | redis | postgres) ;; *) echo "usage: $0 start|stop|status [redis|postgres]" >&2; exit 2 ;; esac
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+
 pg_bin() {
   local dir
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -38,8 +46,8 @@ as_pg() {
 
 install_missing() {
   local packages=()
-  command -v redis-server >/dev/null || packages+=(redis-server)
-  pg_bin >/dev/null || packages+=(postgresql)
+  want redis && ! command -v redis-server >/dev/null && packages+=(redis-server)
+  want postgres && ! pg_bin >/dev/null && packages+=(postgresql)
   [ ${#packages[@]} -eq 0 ] && return
   [ "$(id -u)" = 0 ] || { log "need root to apt-get install ${packages[*]}"; exit 1; }
   log "installing ${packages[*]} (apt-get)"
@@ -83,42 +91,54 @@ start_pg() {
     || { log "postgres did not start, see $PG_DIR/postgres.log"; exit 1; }
 }
 
-stop_all() {
+stop_redis() {
   if [ -f "$REDIS_DIR/redis.pid" ]; then
     local pid
     pid=$(cat "$REDIS_DIR/redis.pid")
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
+  rm -rf "$REDIS_DIR"
+}
+
+stop_pg() {
   if [ -f "$PG_DIR/data/postmaster.pid" ] && [ -n "$(pg_bin)" ]; then
     as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
-  rm -rf "$ROOT"
+  rm -rf "$PG_DIR"
 }
 
 urls() {
-  echo "export REDIS_URL=$REDIS_URL"
-  echo "export DATABASE_URL=$DATABASE_URL"
+  want redis && echo "export REDIS_URL=$REDIS_URL"
+  want postgres && echo "export DATABASE_URL=$DATABASE_URL"
+  return 0
 }
 
 case "${1:-}" in
   start)
     mkdir -p "$ROOT"
     install_missing
-    start_redis
-    start_pg
+    want redis && start_redis
+    want postgres && start_pg
     urls
     ;;
   stop)
-    stop_all
-    log "stopped; $ROOT removed"
+    want redis && stop_redis
+    want postgres && stop_pg
+    if [ -z "$ONLY" ]; then
+      rm -rf "$ROOT"
+      log "stopped; $ROOT removed"
+    else
+      rmdir "$ROOT" 2>/dev/null || true # when nothing else is left in it
+      log "$ONLY stopped; its data removed"
+    fi
     ;;
   status)
-    redis_up && log "redis up at $REDIS_URL" || log "redis down"
-    pg_up && log "postgres up at $DATABASE_URL" || log "postgres down"
+    if want redis; then redis_up && log "redis up at $REDIS_URL" || log "redis down"; fi
+    if want postgres; then pg_up && log "postgres up at $DATABASE_URL" || log "postgres down"; fi
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|status [redis|postgres]" >&2
     exit 2
     ;;
 esac

@@ -1,24 +1,41 @@
 // The edge side in Node: app.mjs behind node:http, sharing Django's storage.
 //   SECRET_KEY=... SESSION_ENGINE=db DB_PATH=db.sqlite3 PORT=8001 node server.mjs
+// With REDIS_URL (and Django's RedisCache on the same server, settings.py),
+// cached_db's cache is shared too.
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { memoryCache } from "edge-sessions";
 import { sqliteDb } from "edge-sessions/adapters/sqlite";
 import { nodeFiles } from "edge-sessions/adapters/fs";
+import { redisCache } from "edge-sessions/adapters/redis";
 import { edgeApp, settingsFromEnv } from "./app.mjs";
 
-/** Options for `env`: Django's SQLite file for db/cached_db, its folder for file. */
-function storage(engine, env) {
+/** Options for `env`: Django's SQLite file for db/cached_db, its folder for file, its Redis for cached_db's cache. */
+async function storage(engine, env) {
   const short = engine.replace(/^django\.contrib\.sessions\.backends\./, "");
   const db = short === "db" || short === "cached_db" ? new Database(env.DB_PATH, { fileMustExist: true }) : null;
+  let cache, redis;
+  if (short === "cached_db" && env.REDIS_URL) {
+    // The `redis` npm client, loaded only when used. Django's cache keys are
+    // "<KEY_PREFIX>:<VERSION>:<key>", ":1:" + key with its defaults; its
+    // values are the session dict's JSON through settings.py's serializer.
+    const { createClient } = await import("redis");
+    redis = await createClient({ url: env.REDIS_URL }).connect();
+    cache = redisCache(redis, { prefix: ":1:" });
+  } else if (short === "cached_db") {
+    // Private to this process, as Django's LocMemCache is to its own: only
+    // the db side of cached_db is shared (see docs/django-interop.md).
+    cache = memoryCache();
+  }
   return {
     db: db && sqliteDb(db), // Django's own django_session table
-    // Private to this process: Django's cache holds pickles we cannot read, so
-    // only the db side of cached_db is shared (see docs/django-interop.md).
-    cache: short === "cached_db" ? memoryCache() : undefined,
+    cache,
     files: short === "file" ? nodeFiles(env.SESSION_FILE_PATH) : undefined,
-    close: () => db?.close(),
+    close: async () => {
+      db?.close();
+      await redis?.close();
+    },
   };
 }
 
@@ -49,7 +66,7 @@ function toNode(app) {
 /** Starts the edge server for `env` on 127.0.0.1:`port` (0 picks one). */
 export async function startEdgeServer(env, { port = 0 } = {}) {
   const settings = settingsFromEnv(env);
-  const { close, ...adapters } = storage(settings.engine, env);
+  const { close, ...adapters } = await storage(settings.engine, env);
   const server = createServer(toNode(edgeApp({ ...settings, ...adapters })));
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   return {

@@ -3,7 +3,8 @@
 Everything both sides must agree on comes from the environment, so the tests
 can switch engines and rotate keys by restarting with other values:
 SECRET_KEY, SECRET_KEY_FALLBACKS (a JSON list), SESSION_ENGINE (a short name
-or Django's dotted path), DB_PATH (the SQLite file) and SESSION_FILE_PATH.
+or Django's dotted path), DB_PATH (the SQLite file), SESSION_FILE_PATH, and
+REDIS_URL (the cache both sides share; unset: a cache private to this process).
 """
 import json
 import os
@@ -34,7 +35,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 _engine = os.environ.get("SESSION_ENGINE", "db")
 SESSION_ENGINE = _engine if "." in _engine else f"django.contrib.sessions.backends.{_engine}"
 SESSION_FILE_PATH = os.environ.get("SESSION_FILE_PATH") or None
-# cached_db's cache is private to this process: Django pickles what it caches,
-# which the edge cannot read, so only the db side is shared.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("REDIS_URL"):
+    # One Redis for both sides, its values JSON (json_cache.py) rather than
+    # pickles: cached_db's cache is shared too. The edge uses the same server
+    # with redisCache(client, { prefix: ":1:" }), Django's KEY_PREFIX ("")
+    # and VERSION (1) as make_key() joins them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"serializer": "json_cache.JSONSerializer"},
+        }
+    }
+else:
+    # Private to this process, as is the edge's memoryCache(): only the db
+    # side of cached_db is shared (see docs/django-interop.md).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The SESSION_COOKIE_* settings keep Django's defaults, as the edge side does.

@@ -11,13 +11,14 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { Miniflare } from "miniflare";
+import { createClient } from "redis";
 import { BadSignature, loads, signing } from "edge-sessions";
 import { startEdgeServer } from "../../examples/django-interop/server.mjs";
 import { resolveEntry } from "../runtime/exports.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const EXAMPLE = join(ROOT, "examples/django-interop");
-const { DB_PATH, SESSION_FILE_PATH, INTEROP_PYTHON, INTEROP_PIDFILE, INTEROP_MATRIX } = process.env;
+const { DB_PATH, SESSION_FILE_PATH, INTEROP_PYTHON, INTEROP_PIDFILE, INTEROP_MATRIX, INTEROP_REDIS_URL } = process.env;
 const READY = Boolean(DB_PATH && SESSION_FILE_PATH && INTEROP_PYTHON);
 const LOGS = READY ? dirname(DB_PATH) : "";
 
@@ -39,6 +40,10 @@ const ENGINES = [
   // Each side caches in its own process (Django's cache pickles): a side that
   // has the session cached does not see the other side's later writes.
   { name: "cached_db", engine: "cached_db", edge: "node", privateCaches: true },
+  // One Redis for both: Django's RedisCache with a JSON serializer
+  // (examples/django-interop/json_cache.py), the edge's redisCache(client,
+  // { prefix: ":1:" }). Nothing is private any more.
+  { name: "cached_db+redis", engine: "cached_db", edge: "node", sharedCache: true },
   { name: "signed_cookies (workerd)", engine: "signed_cookies", edge: "workerd" },
 ];
 const SCENARIOS = ["login", "cart", "expiry: seconds", "expiry: date", "expiry: 0", "logout", "tamper", "key rotation"];
@@ -122,6 +127,7 @@ async function startPair(spec, keys, pair = {}) {
     await pair.close?.();
     const env = {
       DB_PATH, SESSION_FILE_PATH, SESSION_ENGINE: spec.engine,
+      REDIS_URL: spec.sharedCache ? INTEROP_REDIS_URL : "", // "" overrides an inherited one: a private cache
       SECRET_KEY: next.key, SECRET_KEY_FALLBACKS: JSON.stringify(next.fallbacks ?? []),
     };
     const [django, edge] = await Promise.all([startDjango(env), spec.edge === "workerd" ? startWorkerd(env) : startEdgeServer(env)]);
@@ -204,6 +210,19 @@ const stored = {
 };
 stored.cached_db = stored.db;
 
+// The shared Redis, as both sides see it: Django's make_key() is
+// "<KEY_PREFIX>:<VERSION>:<key>", cached_db's key its prefix + the session key.
+let redis;
+const cacheKey = (sessionKey) => `:1:django.contrib.sessions.cached_db${sessionKey}`;
+/** Python's json.dumps(value, separators=(",", ":")): ASCII only, the rest (and DEL) as \uXXXX. */
+const pythonJson = (value) =>
+  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/** The shared entry holds exactly `data` as both sides write it, for `ttl` seconds (± slack). */
+async function assertCached(sessionKey, data, what, ttl = null, slack = 2) {
+  assert.equal(await redis.get(cacheKey(sessionKey)), pythonJson(data), `${what}: the shared cache entry`);
+  if (ttl !== null) near(await redis.ttl(cacheKey(sessionKey)), ttl, `${what}: the entry's TTL`, slack);
+}
+
 const expireDate = (key) => sql.prepare("SELECT expire_date FROM django_session WHERE session_key = ?").pluck().get(key);
 const epoch = (sqliteText) => Date.parse(`${sqliteText.replace(" ", "T")}Z`) / 1000;
 
@@ -254,6 +273,10 @@ const scenarios = {
       cart: ["before login"], _auth_user_id: String(user.id), _auth_user_backend: MODEL_BACKEND, _auth_user_hash: authHash(pair.keys.key),
     });
     assert.deepEqual(seen.data, logged.data);
+    if (spec.sharedCache) {
+      assert.equal(await redis.exists(cacheKey(anonymous)), 0, `${w.name} deleted the entry of the key it cycled`);
+      await assertCached(browser.cookie, seen.data, `${w.name}'s login`, COOKIE_AGE);
+    }
     // Django's request.user checks the hash against the user's password hash.
     const who = await browser.call(pair.django, "/whoami");
     assert.equal(who.authenticated, true);
@@ -264,9 +287,12 @@ const scenarios = {
   async cart(spec, pair, w, r) {
     const browser = new Browser();
     const first = await browser.call(w, "/cart/add", { item: "apple" });
+    if (spec.sharedCache) await assertCached(browser.cookie, first.data, `${w.name} wrote`, COOKIE_AGE);
     assert.deepEqual((await browser.call(r, "/session")).data.cart, ["apple"]);
     const second = await browser.call(r, "/cart/add", { item: PEAR });
     assert.deepEqual(second.data.cart, ["apple", PEAR]);
+    // The same text from both: \uXXXX escapes, surrogate pairs, compact separators.
+    if (spec.sharedCache) await assertCached(browser.cookie, second.data, `${r.name} wrote`, COOKIE_AGE);
     // Non-ASCII (\uXXXX escapes, surrogate pairs) and long enough to be compressed ("." prefix).
     assert.ok(stored[spec.engine].read(browser.cookie).startsWith("."), "a compressed payload");
     for (const cookie of [first.cookie, second.cookie]) { // Django's default cookie, from both
@@ -303,6 +329,7 @@ const scenarios = {
     assert.equal(out.cookie?.raw, DELETED, `${w.name} must delete the cookie as Django does`);
     assert.equal(browser.cookie, null);
     assert.equal((await browser.call(r, "/whoami")).authenticated, false);
+    if (spec.sharedCache) assert.equal(await redis.exists(cacheKey(token)), 0, `${w.name} deleted the shared entry`);
     // The old cookie, replayed (another tab, a thief):
     const replay = await new Browser(token).call(r, "/whoami");
     if (spec.engine === "signed_cookies") {
@@ -324,13 +351,33 @@ const scenarios = {
       let cookie = key;
       if (store.write) store.write(key, forged);
       else cookie = forged;
+      if (spec.sharedCache) {
+        // The shared entry comes first on both sides, as in Django: the forged
+        // row is read only once the entry is gone (expired, evicted; deleted here).
+        for (const side of [r, w]) {
+          const cached = await new Browser(cookie).call(side, "/session");
+          assert.deepEqual(cached.data, { role: "user" }, `${side.name} serves the shared entry, not the row`);
+        }
+        await redis.del(cacheKey(key));
+      }
       const byReader = await new Browser(cookie).call(r, "/session");
       assert.deepEqual(byReader.data, {}, `${r.name} must refuse a forged ${kind}`);
+      let refused;
+      if (spec.sharedCache) {
+        // Gone again (what the reader cached is kept to compare), so that
+        // the writer decodes the forged row itself.
+        refused = await redis.get(cacheKey(key));
+        await redis.del(cacheKey(key));
+      }
       const byWriter = await new Browser(cookie).call(w, "/session");
+      if (spec.sharedCache) assert.equal(await redis.get(cacheKey(key)), refused, "both sides cache the same after a refusal");
       const limited = sharedOrStale(spec, byWriter.data, {}, { role: "user" }, `${w.name} still serves its cached copy of the forged row`);
       note ??= limited;
       // Both answer alike (signed_cookies: both delete the cookie).
-      if (!spec.privateCaches) assert.equal(byWriter.cookie?.raw, byReader.cookie?.raw);
+      // Compared without the signing second and the dates it moves (the two
+      // answers may come a second apart on a loaded machine).
+      const timeless = (raw) => raw?.replace(/:[0-9A-Za-z]+:[\w-]{43}/, ":<time>:<signature>").replace(/expires=[^;]+/, "expires=<date>");
+      if (!spec.privateCaches) assert.equal(timeless(byWriter.cookie?.raw), timeless(byReader.cookie?.raw));
     }
     return note;
   },
@@ -345,10 +392,13 @@ async function expiry(spec, w, r, argument, want) {
   assert.deepEqual(seen.data, set.data);
   near(seen.expiry_age, want.age, `${r.name} get_expiry_age()`, want.exact ? 0 : 2);
   assert.equal(seen.browser_close, want.browserClose, `${r.name} get_expire_at_browser_close()`);
+  // Both cache the session for get_expiry_age() seconds (Django's timeout, the edge's TTL).
+  if (spec.sharedCache) await assertCached(browser.cookie, set.data, `${w.name}'s set_expiry`, want.age);
   const rowAfter = {};
   if (spec.engine.endsWith("db")) rowAfter[w.name] = expireDate(browser.cookie);
   const touched = await browser.call(r, "/set", { touched: true }); // r saves: its own cookie and row
   if (spec.engine.endsWith("db")) rowAfter[r.name] = expireDate(browser.cookie);
+  if (spec.sharedCache) await assertCached(browser.cookie, touched.data, `${r.name}'s save`, want.age);
   for (const [side, cookie] of [[w.name, set.cookie], [r.name, touched.cookie]]) {
     if (want.cookieAge === null) {
       assert.deepEqual(cookie.names, ["HttpOnly", "Path", "SameSite"], `${side}: a browser-session cookie`);
@@ -401,18 +451,21 @@ function printMatrix() {
 // --- the suite -----------------------------------------------------------------------
 
 describe("Django interop", { skip: READY ? false : "run tests/interop/run.sh (it installs Django and prepares the database)" }, () => {
-  before(() => {
+  before(async () => {
     sql = new Database(DB_PATH, { fileMustExist: true });
     user = sql.prepare("SELECT id, password FROM auth_user WHERE username = ?").get(USERNAME);
     assert.ok(user, `no user ${USERNAME}: run.sh creates it`);
+    if (INTEROP_REDIS_URL) redis = await createClient({ url: INTEROP_REDIS_URL }).connect();
   });
-  after(() => {
+  after(async () => {
     sql?.close();
+    await redis?.close();
     printMatrix();
   });
 
   for (const spec of ENGINES) {
-    describe(spec.name, () => {
+    const skip = spec.sharedCache && !INTEROP_REDIS_URL ? "no INTEROP_REDIS_URL (run.sh starts a Redis)" : false;
+    describe(spec.name, { skip }, () => {
       const pair = {};
       before(() => startPair(spec, { key: OLD_KEY }, pair));
       after(() => pair.close?.());

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Live interop with a real Django, both directions (tests/interop/django.test.mjs).
-# Creates the virtualenv and installs Django from PyPI when missing, migrates a
-# temporary SQLite file, creates the user, runs the tests, stops every server.
+# Creates the virtualenv and installs Django and redis-py from PyPI when
+# missing, starts a throwaway Redis (scripts/services.sh) for the shared
+# cached_db cache, migrates a temporary SQLite file, creates the user, runs
+# the tests, stops every server.
 #
 #   tests/interop/run.sh
 #   INTEROP_PYTHON_BIN=python3.12 INTEROP_VENV=examples/django-interop/.venv-django6 \
 #     INTEROP_DJANGO='Django>=6.0,<6.1' tests/interop/run.sh
+#   INTEROP_REDIS_URL=redis://host:port/db tests/interop/run.sh   # a Redis of your own
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -13,18 +16,21 @@ EXAMPLE=$ROOT/examples/django-interop
 VENV=${INTEROP_VENV:-$EXAMPLE/.venv}
 case $VENV in /*) ;; *) VENV=$ROOT/$VENV ;; esac
 
-# Python and Django: a venv of our own, filled from PyPI only.
-if ! "$VENV/bin/python" -c "import django" 2>/dev/null; then
+# Python, Django and redis-py: a venv of our own, filled from PyPI only.
+if ! "$VENV/bin/python" -c "import django, redis" 2>/dev/null; then
   started=$SECONDS
-  "${INTEROP_PYTHON_BIN:-python3}" -m venv "$VENV"
+  [ -x "$VENV/bin/python" ] || "${INTEROP_PYTHON_BIN:-python3}" -m venv "$VENV"
   if [ -n "${INTEROP_DJANGO:-}" ]; then
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$INTEROP_DJANGO"
+    # That Django, and requirements.txt's other lines (the pinned redis-py).
+    mapfile -t others < <(grep -Eiv '^[[:space:]]*(#|$)|^django([^a-z0-9_.-]|$)' "$EXAMPLE/requirements.txt")
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$INTEROP_DJANGO" "${others[@]}"
   else
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$EXAMPLE/requirements.txt"
   fi
-  echo "interop: venv + Django in $((SECONDS - started)) s"
+  echo "interop: venv + Django + redis-py in $((SECONDS - started)) s"
 fi
-echo "interop: $("$VENV/bin/python" --version), Django $("$VENV/bin/python" -m django --version)"
+echo "interop: $("$VENV/bin/python" --version), Django $("$VENV/bin/python" -m django --version)," \
+  "redis-py $("$VENV/bin/python" -c 'import redis; print(redis.__version__)')"
 
 # The package and the npm tools (better-sqlite3, miniflare).
 [ -f pkg/edge_sessions_bg.wasm ] || make setup build
@@ -38,10 +44,22 @@ cleanup() {
   # Every server the tests started, by pid (they stop them too; this covers a crash).
   while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$INTEROP_PIDFILE"
   [ -n "${TEST_PID:-}" ] && kill "$TEST_PID" 2>/dev/null || true
+  [ -n "${REDIS_STARTED:-}" ] && scripts/services.sh stop redis 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Redis, the cache both sides share in the cached_db+redis column: yours
+# (INTEROP_REDIS_URL), else scripts/services.sh's throwaway server on loopback,
+# reused if it already answers (and then left running), stopped at exit if
+# started here.
+if [ -z "${INTEROP_REDIS_URL:-}" ]; then
+  [[ $(scripts/services.sh status redis 2>&1) == *"redis up"* ]] || REDIS_STARTED=1
+  INTEROP_REDIS_URL=$(scripts/services.sh start redis | sed -n 's/^export REDIS_URL=//p')
+  echo "interop: Redis at $INTEROP_REDIS_URL ($([ -n "${REDIS_STARTED:-}" ] && echo "started here" || echo "already running, reused"))"
+fi
+export INTEROP_REDIS_URL
 
 export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the example folder
 export DB_PATH=$TMP/db.sqlite3 SESSION_FILE_PATH=$TMP/sessions INTEROP_PYTHON=$VENV/bin/python
