@@ -7,7 +7,7 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance docs test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
+.PHONY: test setup lint build demo conformance docs bench test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
@@ -68,6 +68,11 @@ test-packaging:
 docs:
 	node_modules/.bin/typedoc --options docs/typedoc.json
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
+
+## Speed, size, cold start and memory against the peers (prints figures and
+## writes bench/results/; asserts nothing).
+bench: setup build
+	bench/run-all.sh
 
 demo: setup build
 	node demo/serve.mjs
