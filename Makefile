@@ -7,11 +7,11 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance docs bench test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
+.PHONY: test setup lint build demo conformance docs bench test-hostile test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
-test: setup lint test-native build test-wasm test-js test-adapters test-interop test-examples test-packaging conformance
+test: setup lint test-native build test-wasm test-js test-adapters test-interop test-examples test-packaging test-hostile conformance
 
 ## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
 setup:
@@ -55,6 +55,11 @@ test-adapters:
 test-interop:
 	tests/interop/run.sh
 	tests/interop/run-django6.sh
+
+## Hostile input through the JS API (each case then proves the same wasm
+## instance still works), overlapping requests on every store, secrets.
+test-hostile:
+	tests/hostile/run.sh
 
 ## Every example, run (Workers in workerd, Deno, Node, Hono, a browser page).
 test-examples:

@@ -3,7 +3,7 @@
 // core errors into the exported classes, and speaks Request/Response.
 
 import * as core from "./edge_sessions.js";
-import { InvalidExpiry, InvalidSetting, SessionInterrupted, Unserializable, toError } from "./errors.js";
+import { InvalidExpiry, InvalidSetting, SessionClosed, SessionInterrupted, Unserializable, toError } from "./errors.js";
 
 export * from "./errors.js";
 export { memoryCache, memoryDb, memoryFiles } from "./adapters/memory.js";
@@ -36,12 +36,20 @@ function keys(list, name) {
   return list;
 }
 
+/** Refuses what JSON.stringify would silently turn into null. */
+function finiteNumbers(key, value) {
+  if (typeof value === "number" && !Number.isFinite(value)) throw new Unserializable(`${value} cannot be written as JSON`);
+  return value;
+}
+
 /** JSON text of a value, or Unserializable when JSON cannot hold it. */
 function toJson(value) {
   let json;
   try {
-    json = JSON.stringify(value);
+    // The replacer walks objects only when there may be a number to refuse.
+    json = typeof value === "object" && value !== null ? JSON.stringify(value, finiteNumbers) : JSON.stringify(finiteNumbers("", value));
   } catch (error) {
+    if (error instanceof Unserializable) throw error;
     throw new Unserializable(`value cannot be written as JSON: ${error.message}`, { cause: error });
   }
   if (json === undefined) throw new Unserializable(`a ${typeof value} cannot be written as JSON`);
@@ -49,6 +57,40 @@ function toJson(value) {
 }
 
 const fromJson = (json) => (json === undefined ? undefined : JSON.parse(json));
+
+/** A dict key as the core gets it: lone surrogates would become U+FFFD and collide. */
+function keyOf(key) {
+  const text = String(key);
+  if (!text.isWellFormed()) throw new Unserializable("a session key must not contain a lone surrogate");
+  return text;
+}
+
+/** An optional string argument; anything else is a TypeError, never a trap in wasm. */
+function optionalText(value, name) {
+  if (value == null) return undefined;
+  if (typeof value === "string") return value;
+  throw new TypeError(`${name} must be a string, null or undefined`);
+}
+
+/** A header as node:http may give it: a string, a list of strings, or nothing. */
+function headerText(value, name, separator) {
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(separator);
+  return optionalText(value, name);
+}
+
+/** `maxAge`: nothing, or a number of seconds (a typo must not turn expiry off). */
+function maxAgeOf(maxAge) {
+  if (maxAge == null) return undefined;
+  if (typeof maxAge !== "number" || Number.isNaN(maxAge)) throw new InvalidSetting("maxAge must be a number of seconds");
+  return maxAge;
+}
+
+/** An options argument: an object, or nothing (Django's defaults). */
+function optionsOf(options) {
+  if (options == null) return {};
+  if (typeof options !== "object") throw new InvalidSetting("options must be an object");
+  return options;
+}
 
 function sync(call) {
   try {
@@ -61,21 +103,24 @@ function sync(call) {
 // --- django.core.signing ---------------------------------------------------
 
 /** `django.core.signing.dumps`. */
-export function dumps(value, { secretKey, salt = "django.core.signing", compress = false, now: at } = {}) {
+export function dumps(value, options) {
+  const { secretKey, salt = "django.core.signing", compress = false, now: at } = optionsOf(options);
   return sync(() => core.signingDumps(toJson(value), text(secretKey, "secretKey"), text(salt, "salt"), Boolean(compress), now(at)));
 }
 
 /** `django.core.signing.loads`. */
-export function loads(token, { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now: at } = {}) {
+export function loads(token, options) {
+  const { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now: at } = optionsOf(options);
   return sync(() => fromJson(core.signingLoads(
     text(token, "token"), text(secretKey, "secretKey"), keys(fallbackKeys, "fallbackKeys"),
-    text(salt, "salt"), maxAge ?? undefined, now(at))));
+    text(salt, "salt"), maxAgeOf(maxAge), now(at))));
 }
 
 /** `django.core.signing.Signer` (HMAC-SHA256). */
 export class Signer {
   #core;
-  constructor({ key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = {}) {
+  constructor(options) {
+    const { key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = optionsOf(options);
     this.#core = sync(() => new core.SignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep")));
   }
   sign(value) { return this.#core.sign(String(value)); }
@@ -85,18 +130,19 @@ export class Signer {
 /** `django.core.signing.TimestampSigner` (HMAC-SHA256, base62 timestamps). */
 export class TimestampSigner {
   #core;
-  constructor({ key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = {}) {
+  constructor(options) {
+    const { key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = optionsOf(options);
     this.#core = sync(() => new core.TimestampSignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt")));
   }
   sign(value, { now: at } = {}) { return this.#core.sign(String(value), now(at)); }
   unsign(signedValue, { maxAge, now: at } = {}) {
-    return sync(() => this.#core.unsign(text(signedValue, "signedValue"), maxAge ?? undefined, now(at)));
+    return sync(() => this.#core.unsign(text(signedValue, "signedValue"), maxAgeOf(maxAge), now(at)));
   }
   signObject(value, { compress = false, now: at } = {}) {
     return sync(() => this.#core.signObject(toJson(value), Boolean(compress), now(at)));
   }
   unsignObject(signedObject, { maxAge, now: at } = {}) {
-    return sync(() => fromJson(this.#core.unsignObject(text(signedObject, "signedObject"), maxAge ?? undefined, now(at))));
+    return sync(() => fromJson(this.#core.unsignObject(text(signedObject, "signedObject"), maxAgeOf(maxAge), now(at))));
   }
 }
 
@@ -125,6 +171,30 @@ export const signing = Object.freeze({
 
 const CORE = Symbol("edge-sessions core");
 
+const RELEASED = Symbol("released");
+
+/** The state a session ends with, readable after its request. */
+const FINAL_STATE = ["sessionKey", "accessed", "modified", "isLoaded", "loadProblem", "peek"];
+
+/**
+ * Frees a session's wasm memory now rather than at the next GC: the
+ * middleware owns the sessions it opens, so thousands of requests between
+ * collections do not pile up in the wasm heap. Its final state stays
+ * readable (key, flags, `peek()`); any other call throws SessionClosed.
+ */
+function release(session) {
+  if (session[RELEASED]) return;
+  session[RELEASED] = true;
+  const core = session[CORE];
+  const final = Object.fromEntries(FINAL_STATE.map((name) => [name, core[name]()]));
+  session[CORE] = new Proxy({}, {
+    get: (_, name) => (name in final ? () => final[name] : () => {
+      throw new SessionClosed("this session's request has ended: withSession and handle release it with the response");
+    }),
+  });
+  core.free();
+}
+
 /** Python's isoformat for a Date or an ISO string. */
 function isoOf(value, what) {
   if (value instanceof Date) return value.toISOString();
@@ -139,10 +209,15 @@ function storedExpiry(value) {
 
 /** `set_expiry`'s argument as the core's [kind, seconds, iso]. */
 function expiryArgs(value) {
+  const finite = (n) => {
+    if (!Number.isFinite(n)) throw new InvalidExpiry(`expiry ${n} is not a finite number of seconds`);
+    return n;
+  };
   if (value == null) return ["default", 0, undefined];
-  if (typeof value === "number") return ["seconds", value, undefined];
+  if (typeof value === "number") return ["seconds", finite(value), undefined];
+  if (value instanceof Date && Number.isNaN(value.getTime())) throw new InvalidExpiry("expiry is an invalid Date");
   if (value instanceof Date || typeof value === "string") return ["at", 0, isoOf(value, "expiry")];
-  if (typeof value === "object" && typeof value.seconds === "number") return ["in", value.seconds, undefined];
+  if (typeof value === "object" && typeof value.seconds === "number") return ["in", finite(value.seconds), undefined];
   throw new InvalidExpiry("setExpiry takes null, seconds, a Date, an ISO string or { seconds } (a timedelta)");
 }
 
@@ -165,17 +240,17 @@ export class Session {
 
   load() { return run(() => this[CORE].load()); }
   async get(key, defaultValue) {
-    const json = await run(() => this[CORE].get(String(key)));
+    const json = await run(() => this[CORE].get(keyOf(key)));
     return json === undefined ? defaultValue : JSON.parse(json);
   }
-  set(key, value) { return run(() => this[CORE].set(String(key), toJson(value))); }
-  delete(key) { return run(() => this[CORE].delete(String(key))); }
-  has(key) { return run(() => this[CORE].has(String(key))); }
+  set(key, value) { return run(() => this[CORE].set(keyOf(key), toJson(value))); }
+  delete(key) { return run(() => this[CORE].delete(keyOf(key))); }
+  has(key) { return run(() => this[CORE].has(keyOf(key))); }
   async pop(key, defaultValue) {
-    const json = await run(() => this[CORE].pop(String(key), defaultValue === undefined ? undefined : toJson(defaultValue)));
+    const json = await run(() => this[CORE].pop(keyOf(key), defaultValue === undefined ? undefined : toJson(defaultValue)));
     return fromJson(json);
   }
-  async setdefault(key, value) { return JSON.parse(await run(() => this[CORE].setdefault(String(key), toJson(value)))); }
+  async setdefault(key, value) { return JSON.parse(await run(() => this[CORE].setdefault(keyOf(key), toJson(value)))); }
   update(entries) {
     const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries ?? {});
     return run(() => this[CORE].update(toJson(pairs)));
@@ -209,17 +284,23 @@ export class Session {
   save({ mustCreate = false } = {}) { return run(() => this[CORE].save(Boolean(mustCreate))); }
   create() { return run(() => this[CORE].create()); }
   exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
-  deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(sessionKey ?? undefined)); }
+  deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(optionalText(sessionKey, "sessionKey"))); }
   flush() { return run(() => this[CORE].flush()); }
 
   /**
    * Django's `SessionMiddleware.process_response` for this session: saves it
    * when Django would and says which headers to add. Throws
    * SessionInterrupted when the session was deleted meanwhile (answer 400).
+   * It ends the session's request: the session is freed (see `release`).
    */
   async processResponse(status = 200, vary = null) {
-    const [setCookie, newVary] = await run(() => this[CORE].finish(status, vary ?? undefined));
-    return { setCookie, vary: newVary };
+    try {
+      if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError("status must be an HTTP status code");
+      const [setCookie, newVary] = await run(() => this[CORE].finish(status, headerText(vary, "the Vary header", ", ")));
+      return { setCookie, vary: newVary };
+    } finally {
+      release(this);
+    }
   }
   cycleKey() { return run(() => this[CORE].cycleKey()); }
 }
@@ -231,8 +312,8 @@ export class Session {
 export class Sessions {
   #core;
   #clock;
-  constructor(options = {}) {
-    const { cache, db, files, now: clockOption, storageTimeout, ...settings } = options;
+  constructor(options) {
+    const { cache, db, files, now: clockOption, storageTimeout, ...settings } = optionsOf(options);
     if (clockOption !== undefined && typeof clockOption !== "function") {
       throw new InvalidSetting("now must be a function returning seconds since the epoch");
     }
@@ -251,7 +332,7 @@ export class Sessions {
 
   /** `SessionStore(sessionKey)`. */
   open(sessionKey = null) {
-    return new Session(sync(() => this.#core.open(sessionKey ?? undefined, this.#clock())));
+    return new Session(sync(() => this.#core.open(optionalText(sessionKey, "sessionKey"), this.#clock())));
   }
 
   /** The session a request's Cookie header names (a new one if none). */
@@ -261,7 +342,7 @@ export class Sessions {
 
   /** The session a raw Cookie header names, for servers without Request objects. */
   fromCookieHeader(header) {
-    return new Session(this.#core.fromCookieHeader(header ?? undefined, this.#clock()));
+    return new Session(this.#core.fromCookieHeader(headerText(header, "the Cookie header", "; "), this.#clock()));
   }
 
   /** Removes expired sessions (for a cron / `scheduled` handler). */
@@ -274,15 +355,17 @@ export class Sessions {
    */
   async handle(request, view) {
     const session = this.fromRequest(request);
-    let response = await view(session);
-    let setCookie, vary;
+    let response, setCookie, vary;
     try {
+      response = await view(session);
       ({ setCookie, vary } = await session.processResponse(response.status, response.headers.get("vary")));
     } catch (error) {
       if (error instanceof SessionInterrupted) {
         return new Response("Bad Request (400)", { status: 400, headers: { "content-type": "text/plain" } });
       }
       throw error;
+    } finally {
+      release(session);
     }
     if (setCookie === undefined && vary === undefined) return response;
     try {

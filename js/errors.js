@@ -29,11 +29,12 @@ export const CreateError = define("CreateError");
 export const UpdateError = define("UpdateError");
 export const KeySpaceExhausted = define("KeySpaceExhausted");
 export const SessionBusy = define("SessionBusy");
+export const SessionClosed = define("SessionClosed");
 
 const byName = Object.fromEntries(
   [BadSignature, SignatureExpired, BadPayload, Unserializable, InvalidSetting,
     SessionInterrupted, StorageError, CookieTooLarge, KeyError, InvalidExpiry,
-    InvalidSessionKey, CreateError, UpdateError, KeySpaceExhausted, SessionBusy]
+    InvalidSessionKey, CreateError, UpdateError, KeySpaceExhausted, SessionBusy, SessionClosed]
     .map((cls) => [cls.errorName, cls]),
 );
 

@@ -46,6 +46,11 @@ export class UpdateError extends EdgeSessionsError {}
 export class KeySpaceExhausted extends EdgeSessionsError {}
 /** A session call was made while an earlier one was still waiting on storage; await each call. */
 export class SessionBusy extends EdgeSessionsError {}
+/**
+ * A session used after its request ended: `withSession` and `handle` free it
+ * with the response. Its key, flags and `peek()` stay readable.
+ */
+export class SessionClosed extends EdgeSessionsError {}
 
 // --- django.core.signing -------------------------------------------------------
 
@@ -394,7 +399,9 @@ export class Session {
    * `saveEveryRequest`, not on 5xx) and returns the headers to add:
    * `setCookie` (append as a Set-Cookie header) and `vary` (the new value of
    * Vary, given its current value). Throws {@link SessionInterrupted} when
-   * the session was deleted meanwhile: answer 400.
+   * the session was deleted meanwhile: answer 400. This ends the session's
+   * request: its memory is freed, its key, flags and `peek()` stay readable,
+   * and any other call throws {@link SessionClosed}.
    */
   processResponse(status?: number, vary?: string | null): Promise<{ setCookie: string | undefined; vary: string | undefined }>;
 }

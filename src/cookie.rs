@@ -15,6 +15,8 @@ use crate::settings::is_cookie_name_char;
 /// ```
 pub fn parse_cookie(header: &str) -> Vec<(String, String)> {
     let mut jar: Vec<(String, String)> = Vec::new();
+    // Name -> slot in `jar`: a header of thousands of cookies stays linear.
+    let mut slots: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for chunk in header.split(';') {
         let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
         let (key, value) = (py_strip(key), py_strip(value));
@@ -22,9 +24,12 @@ pub fn parse_cookie(header: &str) -> Vec<(String, String)> {
             continue;
         }
         let value = unquote(value);
-        match jar.iter_mut().find(|(k, _)| k == key) {
+        match slots.get(key).and_then(|&i| jar.get_mut(i)) {
             Some(slot) => slot.1 = value,
-            None => jar.push((key.to_owned(), value)),
+            None => {
+                slots.insert(key, jar.len());
+                jar.push((key.to_owned(), value));
+            }
         }
     }
     jar

@@ -96,6 +96,13 @@ fn write_number(out: &mut String, n: &Number) -> Result<()> {
     let f: f64 = text
         .parse()
         .map_err(|_| Error::Unserializable(format!("number {text}")))?;
+    if f.is_infinite() {
+        // A literal past f64 (`1e400`, read from a stored session): Python
+        // reads it as inf and would write `Infinity`, which no JSON reader
+        // accepts back; the literal itself reads as inf in Python and JS.
+        out.push_str(text);
+        return Ok(());
+    }
     out.push_str(&float_repr(f)?);
     Ok(())
 }

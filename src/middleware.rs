@@ -152,11 +152,17 @@ pub async fn process_response<E: Engine>(
             } else {
                 Some(session.get_expiry_age().await?)
             };
+            let config = session.config().clone();
+            if config.settings.engine != crate::EngineKind::SignedCookies {
+                // The cookie holds only a key here: if even that cannot be
+                // sent, fail before writing a record no browser will name.
+                let placeholder = "k".repeat(32);
+                session_cookie(&config.settings, &placeholder, max_age, session.now)?;
+            }
             match session.save().await {
                 Err(Error::UpdateError) => return Err(Error::SessionInterrupted),
                 other => other?,
             }
-            let config = session.config().clone();
             let value = session.session_key().unwrap_or_default();
             let set_cookie = session_cookie(&config.settings, value, max_age, session.now)?;
             Ok(ResponseHeaders {

@@ -141,7 +141,7 @@ pub fn random_session_key() -> Result<String> {
 
 /// Django's `_validate_session_key`: at least 8 characters.
 pub fn is_valid_session_key(key: &str) -> bool {
-    key.len() >= 8
+    key.chars().nth(7).is_some() // Python's len() counts characters
 }
 
 /// How `set_expiry` was asked to expire the session.

@@ -120,10 +120,9 @@ impl<F: FileStore> Engine for FileEngine<F> {
         let Some(key) = session_key.or(state.key()) else {
             return Ok(());
         };
-        match Self::name(state, key) {
-            Ok(name) => self.files.remove(&name).await,
-            Err(_) => Ok(()), // Django: OSError/InvalidSessionKey on unlink is ignored
-        }
+        // Django ignores only the OSError of unlink: a key that cannot name a
+        // file is InvalidSessionKey (`_key_to_file` raises it).
+        self.files.remove(&Self::name(state, key)?).await
     }
 
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {

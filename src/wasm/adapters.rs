@@ -147,13 +147,19 @@ fn is_thenable(value: &JsValue) -> bool {
         && Reflect::get(value, &JsValue::from_str("then")).is_ok_and(|then| then.is_function())
 }
 
+/// The message of whatever an adapter threw. Only catching reads
+/// (`Reflect.get`) touch it: a getter that throws must not unwind through
+/// wasm, which would leave the session borrowed for good.
 fn describe(thrown: &JsValue) -> String {
-    match thrown.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => thrown
-            .as_string()
-            .unwrap_or_else(|| "a non-Error value was thrown".into()),
+    if let Some(text) = thrown.as_string() {
+        return text;
     }
+    let message = if thrown.is_object() {
+        field(thrown, "message").as_string()
+    } else {
+        None
+    };
+    message.unwrap_or_else(|| "a value without a message was thrown".into())
 }
 
 fn wrong(call: &str, expected: &str) -> Error {
@@ -243,11 +249,23 @@ fn row_to_js(row: &Row) -> Object {
 /// An `expireDate` as an adapter may return it: Django's text (naive text
 /// is UTC, as Django stores it with `USE_TZ`), any ISO 8601 text, or a `Date`.
 fn expire_date(value: &JsValue) -> Result<DateTime> {
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        let millis = date.get_time();
-        if millis.is_finite() {
-            return Ok(DateTime::from_utc_micros((millis * 1000.0) as i64));
-        }
+    if value.is_object() {
+        // A Date: its getTime() called through a catching Function.call,
+        // since an adapter's object may have a throwing one.
+        let millis = field(value, "getTime")
+            .dyn_into::<js_sys::Function>()
+            .ok()
+            .and_then(|get_time| get_time.call0(value).ok())
+            .and_then(|t| t.as_f64())
+            .filter(|t| t.abs() < 8.64e15); // ECMAScript's Date range
+        return millis
+            .map(|t| DateTime::from_utc_micros((t * 1000.0) as i64))
+            .ok_or_else(|| {
+                wrong(
+                    "db get()",
+                    "a row whose expireDate is a string or a valid Date",
+                )
+            });
     }
     let text = value
         .as_string()
@@ -346,9 +364,10 @@ impl FileStore for JsFiles {
             return Ok(None);
         }
         let content = field(&value, "content").as_string();
+        // Within Python's datetime range (years 1 to 9999), as Django's mtime is.
         let modified_at = field(&value, "modifiedAt")
             .as_f64()
-            .filter(|t| t.is_finite());
+            .filter(|t| (-62_135_596_800.0..=253_402_300_799.0).contains(t));
         match (content, modified_at) {
             (Some(content), Some(modified_at)) => Ok(Some(FileData {
                 content,
@@ -393,14 +412,21 @@ impl FileStore for JsFiles {
     }
     async fn list(&self, prefix: &str) -> Result<Vec<String>> {
         let value = answer(&self.fault, "files list()", self.adapter.list(prefix)).await?;
-        let names = value
-            .dyn_into::<js_sys::Array>()
-            .map_err(|_| wrong("files list()", "an array of names"))?;
-        names
-            .iter()
-            .map(|name| {
-                name.as_string()
-                    .ok_or_else(|| wrong("files list()", "an array of names"))
+        // Catching `Reflect.get`s only: the array may be a Proxy whose elements throw.
+        let not_names = || wrong("files list()", "an array of names");
+        if !js_sys::Array::is_array(&value) {
+            return Err(not_names());
+        }
+        let length = field(&value, "length")
+            .as_f64()
+            .filter(|n| (0.0..1e7).contains(n))
+            .ok_or_else(not_names)?;
+        (0..length as u32)
+            .map(|i| {
+                Reflect::get_u32(&value, i)
+                    .ok()
+                    .and_then(|name| name.as_string())
+                    .ok_or_else(not_names)
             })
             .collect()
     }
