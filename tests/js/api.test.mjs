@@ -296,3 +296,17 @@ test("fromCookieHeader + processResponse: the middleware without Request/Respons
   assert.equal(await again.get("hello"), "world");
   assert.deepEqual(await again.processResponse(), { setCookie: undefined, vary: "Cookie" });
 });
+
+test("the middleware frees its sessions with the response; their final state stays readable", async () => {
+  let kept;
+  const handler = withSession(async (req, s) => {
+    kept = s;
+    await s.set("a", 1);
+    return new Response("ok");
+  }, { secretKey: "k", engine: "signed_cookies" });
+  await handler(request());
+  assert.match(kept.sessionKey, /^eyJhIjoxfQ:/);
+  assert.deepEqual(kept.peek(), { a: 1 });
+  assert.equal(kept.modified, true);
+  await assert.rejects(kept.get("a"), (e) => e.name === "SessionClosed");
+});
