@@ -220,6 +220,21 @@ impl CacheStore for JsCache {
             .await
             .map(drop)
     }
+    async fn replace_if(
+        &self,
+        key: &str,
+        value: &str,
+        ttl_seconds: u64,
+        expected: &str,
+    ) -> Result<bool> {
+        let call = self
+            .adapter
+            .replace_if(key, value, ttl_seconds as f64, expected);
+        boolean(
+            "cache replaceIf()",
+            answer(&self.fault, "cache replaceIf()", call).await?,
+        )
+    }
 }
 
 /// A `django_session` adapter for one session.
