@@ -7,7 +7,7 @@
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance docs bench test-hostile test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
+.PHONY: test setup lint build demo conformance docs bench fuzz test-hostile test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
 
 ## The whole suite: lints, native tests, the package in Node, Chromium,
 ## Deno, workerd and Bun, the conformance replays, and the demo end to end.
@@ -73,6 +73,13 @@ test-packaging:
 docs:
 	node_modules/.bin/typedoc --options docs/typedoc.json
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
+
+## Runs each cargo-fuzz target for FUZZ_SECONDS (nightly; installs cargo-fuzz
+## if missing) and prints executions per target. `make test` replays the
+## committed corpora (tests/fuzz_corpus.rs) on stable.
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## Speed, size, cold start and memory against the peers (prints figures and
 ## writes bench/results/; asserts nothing).
