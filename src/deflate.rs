@@ -214,66 +214,96 @@ struct Code {
     len: u8,
 }
 
-/// Code lengths (at most `limit` bits) for symbol frequencies, by Huffman's
-/// algorithm; frequencies are halved until the tree fits the limit. At
-/// least two symbols get a code, so every code is complete.
+/// Code lengths (at most `limit` bits) for symbol frequencies: Huffman's
+/// lengths by Moffat and Katajainen's in-place method (linear after a sort
+/// of the used symbols), frequencies halved until the code fits the limit.
+/// At least two symbols get a code, so every code is complete.
 fn code_lengths(freqs: &[u32], limit: u8) -> Vec<u8> {
-    let mut freqs = freqs.to_vec();
-    let used = freqs.iter().filter(|&&f| f > 0).count();
-    for f in freqs
-        .iter_mut()
-        .filter(|f| **f == 0)
-        .take(2usize.saturating_sub(used))
-    {
-        *f = 1;
+    let mut used: Vec<(u32, usize)> = freqs
+        .iter()
+        .enumerate()
+        .filter(|(_, &f)| f > 0)
+        .map(|(symbol, &f)| (f, symbol))
+        .collect();
+    for symbol in 0..freqs.len() {
+        if used.len() >= 2 {
+            break;
+        }
+        if !used.iter().any(|&(_, s)| s == symbol) {
+            used.push((1, symbol));
+        }
     }
     loop {
-        // Nodes: (weight, leaf or pair of children); heap of the live ones.
-        let mut parent: Vec<usize> = Vec::new();
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize)>> =
-            Default::default();
-        let mut leaves = Vec::new();
-        for (symbol, &f) in freqs.iter().enumerate() {
-            if f > 0 {
-                heap.push(std::cmp::Reverse((u64::from(f), parent.len())));
-                leaves.push((symbol, parent.len()));
-                parent.push(usize::MAX);
+        used.sort_unstable();
+        let mut depths: Vec<u32> = used.iter().map(|&(f, _)| f).collect();
+        minimum_redundancy(&mut depths);
+        if depths.iter().all(|&d| d <= u32::from(limit)) {
+            let mut lengths = vec![0u8; freqs.len()];
+            for (&(_, symbol), &depth) in used.iter().zip(&depths) {
+                if let Some(slot) = lengths.get_mut(symbol) {
+                    *slot = depth as u8;
+                }
             }
-        }
-        while heap.len() > 1 {
-            let (Some(std::cmp::Reverse((wa, a))), Some(std::cmp::Reverse((wb, b)))) =
-                (heap.pop(), heap.pop())
-            else {
-                break;
-            };
-            let node = parent.len();
-            parent.push(usize::MAX);
-            if let Some(p) = parent.get_mut(a) {
-                *p = node;
-            }
-            if let Some(p) = parent.get_mut(b) {
-                *p = node;
-            }
-            heap.push(std::cmp::Reverse((wa + wb, node)));
-        }
-        let depth = |mut node: usize| {
-            let mut d = 0u8;
-            while let Some(&p) = parent.get(node).filter(|&&p| p != usize::MAX) {
-                node = p;
-                d = d.saturating_add(1);
-            }
-            d
-        };
-        let mut lengths = vec![0u8; freqs.len()];
-        for &(symbol, leaf) in &leaves {
-            lengths[symbol] = depth(leaf);
-        }
-        if lengths.iter().all(|&l| l <= limit) {
             return lengths;
         }
-        for f in freqs.iter_mut().filter(|f| **f > 0) {
-            *f = f.div_ceil(2);
+        for entry in &mut used {
+            entry.0 = entry.0.div_ceil(2);
         }
+    }
+}
+
+/// Moffat and Katajainen, "In-place calculation of minimum-redundancy
+/// codes" (1995): `a` holds weights in ascending order (at least two) and
+/// ends holding each one's code length. Every index stays below `a.len()`
+/// by the algorithm's invariants (root < next < n, leaf checked).
+fn minimum_redundancy(a: &mut [u32]) {
+    let n = a.len();
+    if n < 2 {
+        a.iter_mut().for_each(|d| *d = 1);
+        return;
+    }
+    // Phase 1: internal node weights, and parents' positions.
+    a[0] += a[1];
+    let (mut root, mut leaf) = (0, 2);
+    for next in 1..n - 1 {
+        if leaf >= n || a[root] < a[leaf] {
+            a[next] = a[root];
+            a[root] = next as u32;
+            root += 1;
+        } else {
+            a[next] = a[leaf];
+            leaf += 1;
+        }
+        if leaf >= n || (root < next && a[root] < a[leaf]) {
+            a[next] += a[root];
+            a[root] = next as u32;
+            root += 1;
+        } else {
+            a[next] += a[leaf];
+            leaf += 1;
+        }
+    }
+    // Phase 2: internal node depths.
+    a[n - 2] = 0;
+    for next in (0..n - 2).rev() {
+        a[next] = a[a[next] as usize] + 1;
+    }
+    // Phase 3: leaf depths.
+    let (mut avail, mut used, mut depth) = (1usize, 0usize, 0u32);
+    let (mut root, mut next) = (n as isize - 2, n as isize - 1);
+    while avail > 0 {
+        while root >= 0 && a[root as usize] == depth {
+            used += 1;
+            root -= 1;
+        }
+        while avail > used {
+            a[next as usize] = depth;
+            next -= 1;
+            avail -= 1;
+        }
+        avail = 2 * used;
+        depth += 1;
+        used = 0;
     }
 }
 
@@ -434,14 +464,27 @@ fn body_bits(tokens: &[Token], litlen: &[u8], dist: &[u8]) -> u64 {
 
 /// `zlib.compress(data)`'s format: a zlib stream of `data`.
 pub fn zlib_compress(data: &[u8]) -> Vec<u8> {
+    zlib_compress_within(data, usize::MAX).unwrap_or_default()
+}
+
+/// The stream [`zlib_compress`] makes, if it is at most `max_len` bytes;
+/// `None` as soon as a lower bound shows it cannot be (most small
+/// sessions: Django's "compress only if it saves 2 bytes" then needs no
+/// Huffman code built at all).
+pub fn zlib_compress_within(data: &[u8], max_len: usize) -> Option<Vec<u8>> {
     let tokens = tokens(data);
     let (fixed_litlen, fixed_dist) = fixed_lengths();
     let fixed_cost = body_bits(&tokens, &fixed_litlen, &fixed_dist);
+    // zlib header and Adler-32 (6 bytes), block header (3 bits), padding.
+    let bytes_of = |bits: u64| (bits + 3).div_ceil(8) + 6;
+    let limit = max_len as u64;
     // Small inputs that fixed codes already shrink by a quarter skip the
     // dynamic code: it could shave a little more, at the cost of building it.
     if data.len() < 1024 && (fixed_cost / 8 + 8) * 4 <= data.len() as u64 * 3 {
-        return stream(data, |w| {
-            write_block(w, &tokens, &fixed_litlen, &fixed_dist, None)
+        return (bytes_of(fixed_cost) <= limit).then(|| {
+            stream(data, |w| {
+                write_block(w, &tokens, &fixed_litlen, &fixed_dist, None)
+            })
         });
     }
     let mut litlen_freq = vec![0u32; 286];
@@ -455,6 +498,11 @@ pub fn zlib_compress(data: &[u8]) -> Vec<u8> {
         if let Some(f) = d.and_then(|(d, ..)| dist_freq.get_mut(d)) {
             *f += 1;
         }
+    }
+    if bytes_of(fixed_cost) > limit
+        && bytes_of(dynamic_lower_bound(&litlen_freq, &dist_freq, &tokens)) > limit
+    {
+        return None;
     }
     let litlen = code_lengths(&litlen_freq, 15);
     let dist = code_lengths(&dist_freq, 15);
@@ -494,13 +542,44 @@ pub fn zlib_compress(data: &[u8]) -> Vec<u8> {
             .map(|&(s, _, n)| u64::from(header.cl_lengths[usize::from(s)]) + u64::from(n))
             .sum::<u64>();
     let dynamic_cost = header_bits + body_bits(&tokens, &litlen, &dist);
-    stream(data, |w| {
+    if bytes_of(dynamic_cost.min(fixed_cost)) > limit {
+        return None;
+    }
+    Some(stream(data, |w| {
         if dynamic_cost < fixed_cost {
             write_block(w, &tokens, &litlen, &dist, Some(&header));
         } else {
             write_block(w, &tokens, &fixed_litlen, &fixed_dist, None);
         }
-    })
+    }))
+}
+
+/// Fewer bits than any dynamic block for these frequencies can take: the
+/// header's fixed fields (14 + 4 x 3), one bit for each used symbol's code
+/// length, the Shannon bound for the codes themselves, and the extra bits.
+fn dynamic_lower_bound(litlen_freq: &[u32], dist_freq: &[u32], tokens: &[Token]) -> u64 {
+    let entropy = |freqs: &[u32]| {
+        let total: f64 = freqs.iter().map(|&f| f64::from(f)).sum();
+        freqs
+            .iter()
+            .filter(|&&f| f > 0)
+            .map(|&f| f64::from(f) * (total / f64::from(f)).log2())
+            .sum::<f64>()
+    };
+    let used = litlen_freq
+        .iter()
+        .chain(dist_freq)
+        .filter(|&&f| f > 0)
+        .count() as u64;
+    let extra: u64 = tokens
+        .iter()
+        .map(|&t| match symbols(t) {
+            ((_, _, lx), Some((_, _, dx))) => u64::from(lx + dx),
+            ((_, _, lx), None) => u64::from(lx),
+        })
+        .sum();
+    // Rounded down: a bound must never exceed the true cost.
+    26 + used + extra + (entropy(litlen_freq) + entropy(dist_freq)).floor() as u64
 }
 
 /// The zlib framing around one deflate block written by `block`.

@@ -358,8 +358,10 @@ impl TimestampSigner {
 /// base64 of `data`, zlib-compressed first when `compress` and it pays.
 pub fn encode_payload(data: &[u8], compress: bool) -> String {
     if compress {
-        let compressed = crate::deflate::zlib_compress(data);
-        if compressed.len() + 1 < data.len() {
+        // Django keeps the compressed form only when it saves 2 bytes or more.
+        if let Some(compressed) =
+            crate::deflate::zlib_compress_within(data, data.len().saturating_sub(2))
+        {
             return format!(".{}", b64_encode(&compressed));
         }
     }
