@@ -467,10 +467,9 @@ pub fn zlib_compress(data: &[u8]) -> Vec<u8> {
     zlib_compress_within(data, usize::MAX).unwrap_or_default()
 }
 
-/// The stream [`zlib_compress`] makes, if it is at most `max_len` bytes;
-/// `None` as soon as a lower bound shows it cannot be (most small
-/// sessions: Django's "compress only if it saves 2 bytes" then needs no
-/// Huffman code built at all).
+/// The stream [`zlib_compress`] makes, if it is at most `max_len` bytes
+/// (Django keeps a compressed payload only when it saves 2 bytes); `None`
+/// otherwise, decided from the block's exact size before it is written.
 pub fn zlib_compress_within(data: &[u8], max_len: usize) -> Option<Vec<u8>> {
     let tokens = tokens(data);
     let (fixed_litlen, fixed_dist) = fixed_lengths();
@@ -498,11 +497,6 @@ pub fn zlib_compress_within(data: &[u8], max_len: usize) -> Option<Vec<u8>> {
         if let Some(f) = d.and_then(|(d, ..)| dist_freq.get_mut(d)) {
             *f += 1;
         }
-    }
-    if bytes_of(fixed_cost) > limit
-        && bytes_of(dynamic_lower_bound(&litlen_freq, &dist_freq, &tokens)) > limit
-    {
-        return None;
     }
     let litlen = code_lengths(&litlen_freq, 15);
     let dist = code_lengths(&dist_freq, 15);
@@ -552,34 +546,6 @@ pub fn zlib_compress_within(data: &[u8], max_len: usize) -> Option<Vec<u8>> {
             write_block(w, &tokens, &fixed_litlen, &fixed_dist, None);
         }
     }))
-}
-
-/// Fewer bits than any dynamic block for these frequencies can take: the
-/// header's fixed fields (14 + 4 x 3), one bit for each used symbol's code
-/// length, the Shannon bound for the codes themselves, and the extra bits.
-fn dynamic_lower_bound(litlen_freq: &[u32], dist_freq: &[u32], tokens: &[Token]) -> u64 {
-    let entropy = |freqs: &[u32]| {
-        let total: f64 = freqs.iter().map(|&f| f64::from(f)).sum();
-        freqs
-            .iter()
-            .filter(|&&f| f > 0)
-            .map(|&f| f64::from(f) * (total / f64::from(f)).log2())
-            .sum::<f64>()
-    };
-    let used = litlen_freq
-        .iter()
-        .chain(dist_freq)
-        .filter(|&&f| f > 0)
-        .count() as u64;
-    let extra: u64 = tokens
-        .iter()
-        .map(|&t| match symbols(t) {
-            ((_, _, lx), Some((_, _, dx))) => u64::from(lx + dx),
-            ((_, _, lx), None) => u64::from(lx),
-        })
-        .sum();
-    // Rounded down: a bound must never exceed the true cost.
-    26 + used + extra + (entropy(litlen_freq) + entropy(dist_freq)).floor() as u64
 }
 
 /// The zlib framing around one deflate block written by `block`.
