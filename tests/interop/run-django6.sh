@@ -5,7 +5,14 @@
 # nothing, counting nothing as passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-python=$(command -v python3.12 || ls /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1 || true)
+python=""
+# A pyenv shim may exist without a usable 3.12 behind it: run each candidate.
+for candidate in "$(command -v python3.12 2>/dev/null)" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12; do
+  if [ -x "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+    python=$candidate
+    break
+  fi
+done
 if [ -z "$python" ]; then
   echo "interop: Django 6.x NOT RUN: no Python 3.12 interpreter on this machine"
   exit 0
