@@ -325,17 +325,3 @@ export function concurrency({ lib, kind, open }) {
   };
   return Object.entries(cases).map(([name, fn]) => ({ name, fn }));
 }
-
-/** Runs cases in order; returns [{ name, ok, error }]. */
-export async function runConcurrency(cases) {
-  const results = [];
-  for (const { name, fn } of cases) {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-    } catch (error) {
-      results.push({ name, ok: false, error: `${error?.name}: ${error?.message}` });
-    }
-  }
-  return results;
-}
