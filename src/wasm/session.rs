@@ -182,17 +182,23 @@ pub struct SessionCore {
     live: Rc<RefCell<Live>>,
 }
 
-/// Runs `$body` (an async block's contents, with `$s` the session) on the
-/// live session. A second call while one is waiting on storage is refused
+/// Runs `$body` (an async block's contents, with `$s` the session and,
+/// optionally, `$sent` whether the request sent the cookie) on the live
+/// session. A second call while one is waiting on storage is refused
 /// rather than allowed to panic on the shared borrow.
 macro_rules! op {
-    ($self:ident, |$s:ident| $body:expr) => {{
+    ($self:ident, |$s:ident| $body:expr) => {
+        op!($self, |$s, _cookie_sent| $body)
+    };
+    ($self:ident, |$s:ident, $sent:ident| $body:expr) => {{
         let live = Rc::clone(&$self.live);
         settle(async move {
             let mut live = live.try_borrow_mut().map_err(|_| busy())?;
             live.fault.set(None);
             let Live {
-                session: $s, fault, ..
+                session: $s,
+                cookie_sent: $sent,
+                fault,
             } = &mut *live;
             let result: Result<JsValue> = async { $body }.await;
             result.map_err(|e| js_error(&e, fault.take()))
@@ -490,18 +496,9 @@ impl SessionCore {
     /// returns `[setCookie, vary]` (each a header value or undefined),
     /// `vary` being `existing_vary` with Cookie added when it must be.
     pub fn finish(&self, status: u16, existing_vary: Option<String>) -> Result<JsValue, JsValue> {
-        let live = Rc::clone(&self.live);
-        settle(async move {
-            let mut live = live.try_borrow_mut().map_err(|_| busy())?;
-            live.fault.set(None);
-            let Live {
-                session,
-                cookie_sent,
-                fault,
-            } = &mut *live;
-            let headers = crate::middleware::process_response(session, *cookie_sent, status)
-                .await
-                .map_err(|e| js_error(&e, fault.take()))?;
+        op!(self, |session, cookie_sent| {
+            let headers =
+                crate::middleware::process_response(session, *cookie_sent, status).await?;
             let text = |v: Option<String>| v.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(&v));
             let vary = headers
                 .vary_cookie
