@@ -195,12 +195,27 @@ pub fn http_date(seconds: f64) -> Result<String> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
         return Err(Error::InvalidExpiry(format!("year {y} is out of range")));
     }
-    Ok(format!(
-        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
-        in_day / 3600,
-        in_day / 60 % 60,
-        in_day % 60
-    ))
+    // Built by hand: this runs for every Set-Cookie, and `format!` with
+    // padded fields costs more than everything else in the header.
+    let mut out = String::with_capacity(29);
+    let digits = |out: &mut String, n: i64, width: u32| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10i64.pow(place) % 10) as u8));
+        }
+    };
+    out.extend([weekday, ", "]);
+    digits(&mut out, d, 2);
+    out.extend([" ", month, " "]);
+    digits(&mut out, y, 4);
+    for (i, part) in [in_day / 3600, in_day / 60 % 60, in_day % 60]
+        .into_iter()
+        .enumerate()
+    {
+        out.push_str(if i == 0 { " " } else { ":" });
+        digits(&mut out, part, 2);
+    }
+    out.push_str(" GMT");
+    Ok(out)
 }
 
 /// Seconds (possibly fractional, possibly huge) to whole microseconds,

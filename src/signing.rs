@@ -47,16 +47,31 @@ pub enum Algorithm {
 /// `django.core.signing.b64_encode`: URL-safe base64 with the `=` stripped.
 pub fn b64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(BASE64_URL[(n >> (18 - 6 * i) & 63) as usize]));
+    b64_encode_into(&mut out, bytes);
+    out
+}
+
+/// [`b64_encode`], appended to `out`.
+fn b64_encode_into(out: &mut String, bytes: &[u8]) {
+    let sextet = |n: u32, shift: u32| char::from(BASE64_URL[(n >> shift & 63) as usize]);
+    let mut chunks = bytes.chunks_exact(3);
+    for chunk in &mut chunks {
+        if let &[a, b, c] = chunk {
+            let n = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+            out.extend([sextet(n, 18), sextet(n, 12), sextet(n, 6), sextet(n, 0)]);
         }
     }
-    out
+    match *chunks.remainder() {
+        [a] => out.extend([
+            sextet(u32::from(a) << 16, 18),
+            sextet(u32::from(a) << 16, 12),
+        ]),
+        [a, b] => {
+            let n = u32::from(a) << 16 | u32::from(b) << 8;
+            out.extend([sextet(n, 18), sextet(n, 12), sextet(n, 6)]);
+        }
+        _ => {}
+    }
 }
 
 /// `django.core.signing.b64_decode`, as lenient as Python's decoder:
@@ -252,6 +267,18 @@ impl Signer {
         b64_encode(&mac.finalize().into_bytes())
     }
 
+    /// Appends `sep + signature(value)` to `value`, the signed text.
+    fn append_signature(&self, mut value: String) -> String {
+        let mut mac = match self.keys.first() {
+            Some(key) => key.clone(),
+            None => return value, // unreachable: `new` always stores the current key
+        };
+        mac.update(value.as_bytes());
+        value.push_str(&self.sep);
+        b64_encode_into(&mut value, &mac.finalize().into_bytes());
+        value
+    }
+
     /// The base64 signature of `value` under the current key.
     pub fn signature(&self, value: &str) -> String {
         match self.keys.first() {
@@ -262,7 +289,7 @@ impl Signer {
 
     /// `value + sep + signature(value)`.
     pub fn sign(&self, value: &str) -> String {
-        format!("{value}{}{}", self.sep, self.signature(value))
+        self.append_signature(String::from(value))
     }
 
     /// The value inside `signed` when its signature matches the current key
@@ -318,7 +345,11 @@ impl TimestampSigner {
     pub fn sign(&self, value: &str, now: f64) -> String {
         // Python's int() truncates toward zero; `as` does too (and saturates).
         let ts = b62_encode(now as i64);
-        self.signer.sign(&format!("{value}{}{ts}", self.signer.sep))
+        // One buffer for the whole token: value, timestamp, signature (43).
+        let mut signed =
+            String::with_capacity(value.len() + 2 * self.signer.sep.len() + ts.len() + 43);
+        signed.extend([value, &self.signer.sep, &ts]);
+        self.signer.append_signature(signed)
     }
 
     /// The value inside `signed`, checking the signature and, when `max_age`
@@ -362,7 +393,10 @@ pub fn encode_payload(data: &[u8], compress: bool) -> String {
         if let Some(compressed) =
             crate::deflate::zlib_compress_within(data, data.len().saturating_sub(2))
         {
-            return format!(".{}", b64_encode(&compressed));
+            let mut out = String::with_capacity(1 + compressed.len().div_ceil(3) * 4);
+            out.push('.');
+            b64_encode_into(&mut out, &compressed);
+            return out;
         }
     }
     b64_encode(data)
