@@ -17,12 +17,7 @@ pub fn parse_cookie(header: &str) -> Vec<(String, String)> {
     let mut jar: Vec<(String, String)> = Vec::new();
     // Name -> slot in `jar`: a header of thousands of cookies stays linear.
     let mut slots: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for chunk in header.split(';') {
-        let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
-        let (key, value) = (py_strip(key), py_strip(value));
-        if key.is_empty() && value.is_empty() {
-            continue;
-        }
+    for (key, value) in pairs(header) {
         let value = unquote(value);
         match slots.get(key).and_then(|&i| jar.get_mut(i)) {
             Some(slot) => slot.1 = value,
@@ -35,14 +30,24 @@ pub fn parse_cookie(header: &str) -> Vec<(String, String)> {
     jar
 }
 
+/// The stripped, still quoted `(name, value)` chunks of a Cookie header,
+/// empty ones left out.
+fn pairs(header: &str) -> impl Iterator<Item = (&str, &str)> {
+    header.split(';').filter_map(|chunk| {
+        let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
+        let (key, value) = (py_strip(key), py_strip(value));
+        (!key.is_empty() || !value.is_empty()).then_some((key, value))
+    })
+}
+
 /// The value of cookie `name` in a Cookie header, as Django's
-/// `request.COOKIES.get(name)` would give it.
+/// `request.COOKIES.get(name)` would give it (the last one of that name):
+/// one pass, no map, since every request asks for this one cookie.
 pub fn cookie_value(header: &str, name: &str) -> Option<String> {
-    parse_cookie(header)
-        .into_iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
+    pairs(header)
+        .filter(|&(key, _)| key == name)
+        .last()
+        .map(|(_, value)| unquote(value))
 }
 
 /// Python's `str.strip()`: Unicode whitespace plus the separators U+001C..U+001F.
@@ -95,9 +100,9 @@ fn unquote(s: &str) -> String {
 /// `http.cookies._quote`: values of legal characters stay as they are;
 /// anything else is double-quoted with `"` and `\` escaped and control and
 /// Latin-1 high characters written as `\ooo`.
-pub fn quote(value: &str) -> String {
+pub fn quote(value: &str) -> std::borrow::Cow<'_, str> {
     if !value.is_empty() && value.bytes().all(is_cookie_name_char) {
-        return value.to_owned();
+        return value.into();
     }
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -112,7 +117,7 @@ pub fn quote(value: &str) -> String {
         }
     }
     out.push('"');
-    out
+    out.into()
 }
 
 /// The attributes Django's `set_cookie` gives a cookie.
@@ -145,30 +150,35 @@ pub struct CookieAttributes {
 /// assert_eq!(set_cookie_header("sessionid", "abc", &attrs), "sessionid=abc; HttpOnly; Path=/; SameSite=Lax");
 /// ```
 pub fn set_cookie_header(name: &str, value: &str, attrs: &CookieAttributes) -> String {
-    let mut parts = vec![format!("{name}={}", quote(value))];
-    let non_empty = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    let value = quote(value);
+    let mut out = String::with_capacity(name.len() + value.len() + 120);
+    out.extend([name, "=", &value]);
+    let mut attribute = |name: &str, value: &str| out.extend(["; ", name, value]);
+    fn non_empty(v: &Option<String>) -> Option<&str> {
+        v.as_deref().filter(|v| !v.is_empty())
+    }
     if let Some(domain) = non_empty(&attrs.domain) {
-        parts.push(format!("Domain={domain}"));
+        attribute("Domain=", domain);
     }
     if let Some(expires) = non_empty(&attrs.expires) {
-        parts.push(format!("expires={expires}"));
+        attribute("expires=", expires);
     }
     if attrs.http_only {
-        parts.push("HttpOnly".into());
+        attribute("HttpOnly", "");
     }
     if let Some(max_age) = attrs.max_age {
-        parts.push(format!("Max-Age={max_age}"));
+        attribute("Max-Age=", &max_age.to_string());
     }
     if let Some(path) = non_empty(&attrs.path) {
-        parts.push(format!("Path={path}"));
+        attribute("Path=", path);
     }
     if let Some(same_site) = non_empty(&attrs.same_site) {
-        parts.push(format!("SameSite={same_site}"));
+        attribute("SameSite=", same_site);
     }
     if attrs.secure {
-        parts.push("Secure".into());
+        attribute("Secure", "");
     }
-    parts.join("; ")
+    out
 }
 
 /// Django's `patch_vary_headers(response, ("Cookie",))`: the new Vary value.

@@ -5,13 +5,14 @@
 //!   not, under the current key or a fallback, with `max_age` exact to the
 //!   second;
 //! - `Config::encode` / `decode` of any session dict;
+//! - `cookie_value` gives what `parse_cookie` gives for that name;
 //! - Set-Cookie as `middleware::session_cookie` writes it: the value reads
 //!   back through `cookie_value`, and the attributes come in Python's order;
 //! - expiry: `set_expiry` (seconds, timedelta, datetime) against
 //!   `get_expiry_age` / `get_expiry_date`, and `DateTime::isoformat` /
 //!   `parse_iso` over Python's whole year range.
 
-use edge_sessions::cookie::cookie_value;
+use edge_sessions::cookie::{cookie_value, parse_cookie};
 use edge_sessions::datetime::{http_date, DateTime};
 use edge_sessions::engines::SignedCookies;
 use edge_sessions::json::{self, Dict, Value};
@@ -213,6 +214,16 @@ proptest! {
         let deleted = middleware::delete_cookie(&settings);
         prop_assert_eq!(cookie_value(&deleted, &name), Some(String::new()));
         prop_assert!(deleted.contains("; Max-Age=0") && !deleted.contains("HttpOnly"));
+    }
+
+    #[test]
+    fn cookie_value_is_what_parse_cookie_gives(
+        header in r#"([ a-c=;"\\]|sessionid|\\0[0-7]{2}){0,40}"#,
+        name in prop_oneof![Just("sessionid"), Just("a"), Just(""), Just("b c")],
+    ) {
+        let jar = parse_cookie(&header);
+        let want = jar.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        prop_assert_eq!(cookie_value(&header, name), want);
     }
 
     #[test]
