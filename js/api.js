@@ -10,12 +10,22 @@ export { memoryCache, memoryDb, memoryFiles } from "./adapters/memory.js";
 
 const clock = () => Date.now() / 1000;
 
-/** Runs a core call (which may return a Promise), rethrowing as our classes. */
-async function run(call) {
+const rethrow = (error) => {
+  throw toError(error);
+};
+
+/**
+ * A core call's answer as a Promise, its errors as our classes, `map`
+ * applied to the value. The core answers at once unless storage waits,
+ * so the common case costs one resolved Promise, not an async frame.
+ */
+function run(call, map) {
   try {
-    return await call();
+    const answer = call();
+    if (answer instanceof Promise) return map ? answer.then(map, rethrow) : answer.catch(rethrow);
+    return Promise.resolve(map ? map(answer) : answer);
   } catch (error) {
-    throw toError(error);
+    return Promise.reject(toError(error));
   }
 }
 
@@ -171,27 +181,40 @@ export const signing = Object.freeze({
 
 const CORE = Symbol("edge-sessions core");
 
-const RELEASED = Symbol("released");
+const closed = () => {
+  throw new SessionClosed("this session's request has ended: withSession and handle release it with the response");
+};
 
-/** The state a session ends with, readable after its request. */
-const FINAL_STATE = ["sessionKey", "accessed", "modified", "isLoaded", "loadProblem", "peek"];
+/**
+ * What a released session's core is: its final state (the core's
+ * `finalState()` JSON, parsed when first read), and SessionClosed for any
+ * other call, through a Proxy prototype shared by all of them.
+ */
+class ReleasedCore {
+  #json;
+  #state;
+  constructor(json) { this.#json = json; }
+  #read(name) { return (this.#state ??= JSON.parse(this.#json ?? "{}"))[name] ?? undefined; }
+  sessionKey() { return this.#read("sessionKey"); }
+  accessed() { return this.#read("accessed"); }
+  modified() { return this.#read("modified"); }
+  isLoaded() { return this.#read("isLoaded"); }
+  loadProblem() { return this.#read("loadProblem"); }
+  peek() { const dict = this.#read("peek"); return dict === undefined ? undefined : JSON.stringify(dict); }
+}
+Object.setPrototypeOf(ReleasedCore.prototype, new Proxy({}, { get: (_, name) => (typeof name === "symbol" ? undefined : closed) }));
 
 /**
  * Frees a session's wasm memory now rather than at the next GC: the
  * middleware owns the sessions it opens, so thousands of requests between
  * collections do not pile up in the wasm heap. Its final state stays
  * readable (key, flags, `peek()`); any other call throws SessionClosed.
+ * `finalState` is that state when the caller already has it.
  */
-function release(session) {
-  if (session[RELEASED]) return;
-  session[RELEASED] = true;
+function release(session, finalState) {
   const core = session[CORE];
-  const final = Object.fromEntries(FINAL_STATE.map((name) => [name, core[name]()]));
-  session[CORE] = new Proxy({}, {
-    get: (_, name) => (name in final ? () => final[name] : () => {
-      throw new SessionClosed("this session's request has ended: withSession and handle release it with the response");
-    }),
-  });
+  if (core instanceof ReleasedCore) return;
+  session[CORE] = new ReleasedCore(finalState ?? core.finalState());
   core.free();
 }
 
@@ -239,9 +262,8 @@ export class Session {
   get loadProblem() { return this[CORE].loadProblem() ?? null; }
 
   load() { return run(() => this[CORE].load()); }
-  async get(key, defaultValue) {
-    const json = await run(() => this[CORE].get(keyOf(key)));
-    return json === undefined ? defaultValue : JSON.parse(json);
+  get(key, defaultValue) {
+    return run(() => this[CORE].get(keyOf(key)), (json) => (json === undefined ? defaultValue : JSON.parse(json)));
   }
   set(key, value) { return run(() => this[CORE].set(keyOf(key), toJson(value))); }
   delete(key) { return run(() => this[CORE].delete(keyOf(key))); }
@@ -294,12 +316,14 @@ export class Session {
    * It ends the session's request: the session is freed (see `release`).
    */
   async processResponse(status = 200, vary = null) {
+    let finalState;
     try {
       if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError("status must be an HTTP status code");
-      const [setCookie, newVary] = await run(() => this[CORE].finish(status, headerText(vary, "the Vary header", ", ")));
+      const [setCookie, newVary, state] = await run(() => this[CORE].finish(status, headerText(vary, "the Vary header", ", ")));
+      finalState = state;
       return { setCookie, vary: newVary };
     } finally {
-      release(this);
+      release(this, finalState);
     }
   }
   cycleKey() { return run(() => this[CORE].cycleKey()); }

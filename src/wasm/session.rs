@@ -175,6 +175,32 @@ struct Live {
     fault: Fault,
 }
 
+/// A session's final state, for the `js/` layer to keep after freeing it:
+/// `{"sessionKey","accessed","modified","isLoaded","loadProblem","peek"}`,
+/// absent values as null. One string, parsed only if read.
+fn final_state(session: &Session<JsEngine>) -> String {
+    let text = |v: Option<String>| v.map_or(Value::Null, Value::String);
+    let mut out = String::from("{");
+    for (name, value) in [
+        ("sessionKey", text(session.session_key().map(str::to_owned))),
+        ("accessed", Value::Bool(session.accessed)),
+        ("modified", Value::Bool(session.modified)),
+        ("isLoaded", Value::Bool(session.is_loaded())),
+        (
+            "loadProblem",
+            text(session.load_problem().map(|e| format!("{}: {e}", e.name()))),
+        ),
+    ] {
+        let value = crate::json::dumps(&value).unwrap_or_else(|_| "null".into());
+        out.extend(["\"", name, "\":", &value, ","]);
+    }
+    let peek = session
+        .loaded()
+        .and_then(|d| crate::json::dumps_dict(d).ok());
+    out.extend(["\"peek\":", peek.as_deref().unwrap_or("null"), "}"]);
+    out
+}
+
 /// One session (`request.session`). Every method may finish at once or
 /// return a Promise (see [`settle`]); the `js/` layer awaits both.
 #[wasm_bindgen]
@@ -503,8 +529,16 @@ impl SessionCore {
             let vary = headers
                 .vary_cookie
                 .then(|| vary_with_cookie(existing_vary.as_deref()));
-            Ok(js_sys::Array::of2(&text(headers.set_cookie), &text(vary)).into())
+            let state = JsValue::from_str(&final_state(session));
+            Ok(js_sys::Array::of3(&text(headers.set_cookie), &text(vary), &state).into())
         })
+    }
+
+    /// What stays readable once the session is freed, as JSON (see
+    /// [`final_state`]); undefined while an operation waits on storage.
+    #[wasm_bindgen(js_name = finalState)]
+    pub fn final_state(&self) -> Option<String> {
+        self.peek_state(|l| final_state(&l.session))
     }
 
     /// Reads a flag or the key without waiting (undefined while busy).

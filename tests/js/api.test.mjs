@@ -308,5 +308,25 @@ test("the middleware frees its sessions with the response; their final state sta
   assert.match(kept.sessionKey, /^eyJhIjoxfQ:/);
   assert.deepEqual(kept.peek(), { a: 1 });
   assert.equal(kept.modified, true);
+  assert.equal(kept.accessed, true);
+  assert.equal(kept.isLoaded, true);
+  assert.equal(kept.loadProblem, null);
   await assert.rejects(kept.get("a"), (e) => e.name === "SessionClosed");
+  await assert.rejects(kept.save(), (e) => e.name === "SessionClosed");
+});
+
+test("a session released after its view threw keeps its final state too, load problem included", async () => {
+  let kept;
+  const handler = withSession(async (req, s) => {
+    kept = s;
+    await s.get("a");
+    throw new Error("view failed");
+  }, { secretKey: "k", engine: "signed_cookies" });
+  await assert.rejects(handler(request("sessionid=tampered:1r31eq:bad")), /view failed/);
+  assert.equal(kept.sessionKey, "tampered:1r31eq:bad");
+  assert.equal(kept.isLoaded, true);
+  assert.equal(kept.modified, true); // Django's signed_cookies load() calls create() on a bad cookie
+  assert.match(kept.loadProblem, /^BadSignature: /);
+  assert.deepEqual(kept.peek(), {});
+  await assert.rejects(kept.set("a", 1), (e) => e.name === "SessionClosed");
 });
