@@ -261,6 +261,15 @@ impl Signer {
         &self.salt
     }
 
+    /// `text.rsplit(sep, 1)`: with the usual one-character separator, a
+    /// byte search rather than a substring searcher.
+    fn split_last<'a>(&self, text: &'a str) -> Option<(&'a str, &'a str)> {
+        match *self.sep.as_bytes() {
+            [byte] => text.rsplit_once(char::from(byte)),
+            _ => text.rsplit_once(self.sep.as_str()),
+        }
+    }
+
     fn signature_with(key: &Hmac<Sha256>, value: &str) -> String {
         let mut mac = key.clone();
         mac.update(value.as_bytes());
@@ -296,7 +305,7 @@ impl Signer {
     /// or a fallback key. Compares in constant time, on the base64 text as
     /// Django does (so a re-encoded signature does not pass).
     pub fn unsign<'a>(&self, signed: &'a str) -> Result<&'a str> {
-        let Some((value, sig)) = signed.rsplit_once(self.sep.as_str()) else {
+        let Some((value, sig)) = self.split_last(signed) else {
             return Err(Error::BadSignature(format!(
                 "No \"{}\" found in value",
                 self.sep
@@ -356,8 +365,9 @@ impl TimestampSigner {
     /// is given, that `now - timestamp <= max_age` (a future timestamp passes).
     pub fn unsign<'a>(&self, signed: &'a str, max_age: Option<f64>, now: f64) -> Result<&'a str> {
         let result = self.signer.unsign(signed)?;
-        let (value, ts) = result
-            .rsplit_once(self.signer.sep.as_str())
+        let (value, ts) = self
+            .signer
+            .split_last(result)
             .ok_or(Error::BadPayload(PayloadError::MissingTimestamp))?;
         let ts = b62_decode(ts)?;
         if let Some(max_age) = max_age {
