@@ -263,7 +263,8 @@ export class Session {
 
   load() { return run(() => this[CORE].load()); }
   get(key, defaultValue) {
-    return run(() => this[CORE].get(keyOf(key)), (json) => (json === undefined ? defaultValue : JSON.parse(json)));
+    // The core answers a string as JSON text, null/booleans/numbers as themselves.
+    return run(() => this[CORE].get(keyOf(key)), (answer) => (answer === undefined ? defaultValue : typeof answer === "string" ? JSON.parse(answer) : answer));
   }
   set(key, value) { return run(() => this[CORE].set(keyOf(key), toJson(value))); }
   delete(key) { return run(() => this[CORE].delete(keyOf(key))); }

@@ -240,8 +240,20 @@ fn busy() -> JsValue {
     )
 }
 
-fn json_or_undefined(value: Option<&Value>) -> Result<JsValue> {
-    value.map_or(Ok(JsValue::UNDEFINED), json_out)
+/// A value for `get`: null, booleans and numbers as themselves (what
+/// `JSON.parse` of their text would give, without the text crossing),
+/// anything else as JSON text; undefined when absent.
+fn value_or_undefined(value: Option<&Value>) -> Result<JsValue> {
+    match value {
+        None => Ok(JsValue::UNDEFINED),
+        Some(Value::Null) => Ok(JsValue::NULL),
+        Some(Value::Bool(b)) => Ok(JsValue::from_bool(*b)),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) => Ok(JsValue::from_f64(f)),
+            None => json_out(&Value::Number(n.clone())),
+        },
+        Some(other) => json_out(other),
+    }
 }
 
 fn optional_date(iso: Option<String>) -> Result<Option<DateTime>> {
@@ -288,9 +300,9 @@ impl SessionCore {
         op!(self, |s| s.load().await.map(|()| JsValue::UNDEFINED))
     }
 
-    /// `session.get(key)`: JSON text, or undefined when absent.
+    /// `session.get(key)`: see [`value_or_undefined`].
     pub fn get(&self, key: String) -> Result<JsValue, JsValue> {
-        op!(self, |s| json_or_undefined(s.get(&key).await?.as_ref()))
+        op!(self, |s| value_or_undefined(s.get(&key).await?.as_ref()))
     }
 
     /// `session[key] = value`.

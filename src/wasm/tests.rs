@@ -77,6 +77,17 @@ fn operations_without_io_answer_at_once() {
         session.get("a".into()).unwrap().as_string().unwrap(),
         "[1,2]"
     );
+    // Null, booleans and numbers cross as themselves, strings as JSON text.
+    for (json, answer) in [
+        ("12.5", JsValue::from_f64(12.5)),
+        ("true", JsValue::TRUE),
+        ("null", JsValue::NULL),
+        ("\"x\"", JsValue::from_str("\"x\"")),
+    ] {
+        session.set("v".into(), json.into()).unwrap();
+        assert_eq!(session.get("v".into()).unwrap(), answer, "{json}");
+    }
+    session.delete("v".into()).unwrap();
     let headers: Array = session.finish(200, None).unwrap().dyn_into().unwrap();
     assert!(headers
         .get(0)
@@ -182,6 +193,6 @@ fn the_cookie_header_names_the_session() {
     first.save(false).unwrap();
     let header = format!("theme=dark; sessionid={}", first.session_key().unwrap());
     let again = sessions.for_cookie_header(Some(header), 0.0).unwrap();
-    assert_eq!(again.get("user".into()).unwrap().as_string().unwrap(), "7");
+    assert_eq!(again.get("user".into()).unwrap().as_f64(), Some(7.0));
     assert_eq!(again.accessed(), Some(true));
 }
