@@ -170,20 +170,29 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
     // Printable ASCII other than `"` and `\` goes out as is, a run at a time.
     let mut run_start = 0;
-    for (i, c) in s.char_indices() {
-        let escape = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{08}' => "\\b",
-            '\u{0c}' => "\\f",
-            ' '..='~' => continue,
+    let mut i = 0;
+    while let Some(&byte) = s.as_bytes().get(i) {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b' '..=b'~' => {
+                i += 1;
+                continue;
+            }
             _ => "",
         };
         out.push_str(s.get(run_start..i).unwrap_or_default());
-        run_start = i + c.len_utf8();
+        let c = s
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or_default();
+        i += c.len_utf8().max(1);
+        run_start = i;
         if !escape.is_empty() {
             out.push_str(escape);
             continue;

@@ -295,6 +295,13 @@ test("fromCookieHeader + processResponse: the middleware without Request/Respons
   const again = sessions.fromCookieHeader(setCookie.split(";")[0]);
   assert.equal(await again.get("hello"), "world");
   assert.deepEqual(await again.processResponse(), { setCookie: undefined, vary: "Cookie" });
+  // Vary texts outside ASCII come back whole (lengths are counted in UTF-16 units).
+  const third = sessions.fromCookieHeader(setCookie.split(";")[0]);
+  await third.set("n", 1);
+  const answer = await third.processResponse(200, "X-é, X-😀");
+  assert.equal(answer.vary, "X-é, X-😀, Cookie");
+  assert.match(answer.setCookie, /^sessionid=.*; SameSite=Lax$/);
+  assert.deepEqual(third.peek(), { hello: "world", n: 1 });
 });
 
 test("the middleware frees its sessions with the response; their final state stays readable", async () => {
