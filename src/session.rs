@@ -77,9 +77,7 @@ impl Config {
     /// `SessionBase.encode`: signed, compressed when it pays, timestamped.
     pub fn encode(&self, dict: &Dict, now: f64) -> Result<String> {
         let json = crate::json::dumps_dict(dict)?;
-        Ok(self
-            .session_signer
-            .sign(&crate::signing::encode_payload(json.as_bytes(), true), now))
+        Ok(self.session_signer.sign_json(&json, true, now))
     }
 
     /// The raw result of `signing.loads` inside `SessionBase.decode`: any

@@ -386,7 +386,13 @@ impl TimestampSigner {
     /// `sign_object`: JSON, optionally zlib-compressed (only when that saves
     /// at least two bytes, marked by a leading `.`), base64, signed.
     pub fn sign_object(&self, obj: &Value, compress: bool, now: f64) -> Result<String> {
-        Ok(self.sign(&encode_payload(json::dumps(obj)?.as_bytes(), compress), now))
+        Ok(self.sign_json(&json::dumps(obj)?, compress, now))
+    }
+
+    /// [`TimestampSigner::sign_object`] of a value already written as
+    /// Django's JSON (a session dict need not become a [`Value`] first).
+    pub fn sign_json(&self, json: &str, compress: bool, now: f64) -> String {
+        self.sign(&encode_payload(json.as_bytes(), compress), now)
     }
 
     /// `unsign_object`: the inverse of [`TimestampSigner::sign_object`].

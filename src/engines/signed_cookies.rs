@@ -24,11 +24,11 @@ impl Engine for SignedCookies {
 
     /// The session key becomes the signed payload.
     async fn save(&self, state: &mut SessionState, _must_create: bool) -> Result<()> {
-        let dict = state.dict(self, false).await?.clone();
+        let json = crate::json::dumps_dict(state.dict(self, false).await?)?;
         let signed = state
             .config()
             .cookie_signer
-            .sign_object(&dict.into(), true, state.now)?;
+            .sign_json(&json, true, state.now);
         state.set_key(Some(signed));
         state.modified = true;
         Ok(())
