@@ -186,10 +186,7 @@ fn final_state(session: &Session<JsEngine>) -> String {
         ("accessed", Value::Bool(session.accessed)),
         ("modified", Value::Bool(session.modified)),
         ("isLoaded", Value::Bool(session.is_loaded())),
-        (
-            "loadProblem",
-            text(session.load_problem().map(|e| format!("{}: {e}", e.name()))),
-        ),
+        ("loadProblem", text(load_problem_text(session))),
     ] {
         let value = crate::json::dumps(&value).unwrap_or_else(|_| "null".into());
         out.extend(["\"", name, "\":", &value, ","]);
@@ -199,6 +196,11 @@ fn final_state(session: &Session<JsEngine>) -> String {
         .and_then(|d| crate::json::dumps_dict(d).ok());
     out.extend(["\"peek\":", peek.as_deref().unwrap_or("null"), "}"]);
     out
+}
+
+/// Why the session's last load gave `{}`, as `Name: message`.
+fn load_problem_text(session: &Session<JsEngine>) -> Option<String> {
+    session.load_problem().map(|e| format!("{}: {e}", e.name()))
 }
 
 /// One session (`request.session`). Every method may finish at once or
@@ -607,11 +609,6 @@ impl SessionCore {
     /// Why the last load gave an empty session, as `Name: message`.
     #[wasm_bindgen(js_name = loadProblem)]
     pub fn load_problem(&self) -> Option<String> {
-        self.peek_state(|l| {
-            l.session
-                .load_problem()
-                .map(|e| format!("{}: {e}", e.name()))
-        })
-        .flatten()
+        self.peek_state(|l| load_problem_text(&l.session)).flatten()
     }
 }
