@@ -168,45 +168,41 @@ pub fn float_repr(f: f64) -> Result<String> {
 /// A JSON string with Python's `ensure_ascii` escaping.
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    // Printable ASCII other than `"` and `\` goes out as is, a run at a time.
-    let mut run_start = 0;
-    let mut i = 0;
-    while let Some(&byte) = s.as_bytes().get(i) {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b' '..=b'~' => {
-                i += 1;
+    let mut at = 0;
+    loop {
+        // Printable ASCII other than `"` and `\` goes out as is, a run at a time.
+        let run = s.as_bytes().get(at..).unwrap_or_default().iter();
+        let plain = run
+            .take_while(|&&b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+            .count();
+        out.push_str(s.get(at..at + plain).unwrap_or_default());
+        at += plain;
+        let Some(c) = s.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        at += c.len_utf8();
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{08}' => "\\b",
+            '\u{0c}' => "\\f",
+            _ => {
+                let mut units = [0u16; 2];
+                for &mut unit in c.encode_utf16(&mut units) {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(HEX[usize::from(unit >> shift & 15)]));
+                    }
+                }
                 continue;
             }
-            _ => "",
         };
-        out.push_str(s.get(run_start..i).unwrap_or_default());
-        let c = s
-            .get(i..)
-            .and_then(|rest| rest.chars().next())
-            .unwrap_or_default();
-        i += c.len_utf8().max(1);
-        run_start = i;
-        if !escape.is_empty() {
-            out.push_str(escape);
-            continue;
-        }
-        let mut units = [0u16; 2];
-        for &mut unit in c.encode_utf16(&mut units) {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u");
-            for shift in [12, 8, 4, 0] {
-                out.push(char::from(HEX[usize::from(unit >> shift & 15)]));
-            }
-        }
+        out.push_str(escape);
     }
-    out.push_str(s.get(run_start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -241,10 +237,10 @@ mod tests {
 
     #[test]
     fn strings_escape_like_ensure_ascii() {
-        let v = Value::String("a\"\\\n\u{7f}\u{1f}é☃𝄞".into());
+        let v = Value::String("a\"\\\n\u{7f}\u{1f}é☃𝄞\r\t\u{08}\u{0c} end".into());
         assert_eq!(
             dumps(&v).unwrap(),
-            r#""a\"\\\n\u007f\u001f\u00e9\u2603\ud834\udd1e""#
+            r#""a\"\\\n\u007f\u001f\u00e9\u2603\ud834\udd1e\r\t\b\f end""#
         );
     }
 
