@@ -320,9 +320,14 @@ export class Session {
     let finalState;
     try {
       if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError("status must be an HTTP status code");
-      const [setCookie, newVary, state] = await run(() => this[CORE].finish(status, headerText(vary, "the Vary header", ", ")));
-      finalState = state;
-      return { setCookie, vary: newVary };
+      const existing = headerText(vary, "the Vary header", ", ");
+      if (existing?.includes("\0")) throw new TypeError("the Vary header must not contain NUL");
+      // "setCookie NUL vary NUL finalState", an absent header empty (see the core's finish()).
+      const packed = await run(() => this[CORE].finish(status, existing));
+      const end = packed.indexOf("\0");
+      const varyEnd = packed.indexOf("\0", end + 1);
+      finalState = packed.slice(varyEnd + 1);
+      return { setCookie: packed.slice(0, end) || undefined, vary: packed.slice(end + 1, varyEnd) || undefined };
     } finally {
       release(this, finalState);
     }

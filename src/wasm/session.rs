@@ -533,18 +533,23 @@ impl SessionCore {
     }
 
     /// The response half of the middleware: saves when Django would and
-    /// returns `[setCookie, vary]` (each a header value or undefined),
-    /// `vary` being `existing_vary` with Cookie added when it must be.
+    /// returns one string (one crossing, no JS array built from wasm):
+    /// `setCookie NUL vary NUL finalState`, an absent header being empty.
+    /// `vary` is `existing_vary` with Cookie added when it must be;
+    /// `finalState` is the [`final_state`] JSON. No header value holds a NUL
+    /// (a Set-Cookie is quoted, the `js/` layer refuses one in Vary) and
+    /// JSON escapes it.
     pub fn finish(&self, status: u16, existing_vary: Option<String>) -> Result<JsValue, JsValue> {
         op!(self, |session, cookie_sent| {
             let headers =
                 crate::middleware::process_response(session, *cookie_sent, status).await?;
-            let text = |v: Option<String>| v.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(&v));
             let vary = headers
                 .vary_cookie
                 .then(|| vary_with_cookie(existing_vary.as_deref()));
-            let state = JsValue::from_str(&final_state(session));
-            Ok(js_sys::Array::of3(&text(headers.set_cookie), &text(vary), &state).into())
+            let mut packed = headers.set_cookie.unwrap_or_default();
+            packed.extend(["\0", vary.as_deref().unwrap_or_default(), "\0"]);
+            packed.push_str(&final_state(session));
+            Ok(JsValue::from_str(&packed))
         })
     }
 

@@ -5,7 +5,7 @@
 
 use super::session::SessionsCore;
 use super::signing;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -88,13 +88,19 @@ fn operations_without_io_answer_at_once() {
         assert_eq!(session.get("v".into()).unwrap(), answer, "{json}");
     }
     session.delete("v".into()).unwrap();
-    let headers: Array = session.finish(200, None).unwrap().dyn_into().unwrap();
-    assert!(headers
-        .get(0)
-        .as_string()
-        .unwrap()
-        .starts_with("sessionid=eyJhIjpbMSwyXX0:1r31eq:"));
-    assert_eq!(headers.get(1).as_string().unwrap(), "Cookie");
+    // "setCookie NUL vary NUL finalState".
+    let packed = session.finish(200, None).unwrap().as_string().unwrap();
+    let [set_cookie, vary, state]: [&str; 3] = packed
+        .splitn(3, '\0')
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    assert!(set_cookie.starts_with("sessionid=eyJhIjpbMSwyXX0:1r31eq:"));
+    assert!(set_cookie.ends_with("; Path=/; SameSite=Lax"));
+    assert_eq!(vary, "Cookie");
+    let state: serde_json::Value = serde_json::from_str(state).unwrap();
+    assert_eq!(state["peek"], serde_json::json!({ "a": [1, 2] }));
+    assert_eq!(state["modified"], true);
 }
 
 #[wasm_bindgen_test]

@@ -302,6 +302,9 @@ test("fromCookieHeader + processResponse: the middleware without Request/Respons
   assert.equal(answer.vary, "X-é, X-😀, Cookie");
   assert.match(answer.setCookie, /^sessionid=.*; SameSite=Lax$/);
   assert.deepEqual(third.peek(), { hello: "world", n: 1 });
+  // A NUL is no header's (fetch and node:http refuse it too).
+  const fourth = sessions.fromCookieHeader(setCookie.split(";")[0]);
+  await assert.rejects(fourth.processResponse(200, "X\0Y"), TypeError);
 });
 
 test("the middleware frees its sessions with the response; their final state stays readable", async () => {
