@@ -401,7 +401,8 @@ export class Session {
    * Vary, given its current value). Throws {@link SessionInterrupted} when
    * the session was deleted meanwhile: answer 400. This ends the session's
    * request: its memory is freed, its key, flags and `peek()` stay readable,
-   * and any other call throws {@link SessionClosed}.
+   * and any other call throws {@link SessionClosed}. A `status` that is not
+   * an HTTP status code, or a `vary` holding a NUL, is a TypeError.
    */
   processResponse(status?: number, vary?: string | null): Promise<{ setCookie: string | undefined; vary: string | undefined }>;
 }
