@@ -270,21 +270,25 @@ impl Signer {
         }
     }
 
-    fn signature_with(key: &Hmac<Sha256>, value: &str) -> String {
+    /// The raw HMAC of `value` under an already derived key.
+    fn mac(key: &Hmac<Sha256>, value: &str) -> impl AsRef<[u8]> {
         let mut mac = key.clone();
         mac.update(value.as_bytes());
-        b64_encode(&mac.finalize().into_bytes())
+        mac.finalize().into_bytes()
+    }
+
+    fn signature_with(key: &Hmac<Sha256>, value: &str) -> String {
+        b64_encode(Self::mac(key, value).as_ref())
     }
 
     /// Appends `sep + signature(value)` to `value`, the signed text.
     fn append_signature(&self, mut value: String) -> String {
-        let mut mac = match self.keys.first() {
-            Some(key) => key.clone(),
-            None => return value, // unreachable: `new` always stores the current key
+        let Some(key) = self.keys.first() else {
+            return value; // unreachable: `new` always stores the current key
         };
-        mac.update(value.as_bytes());
+        let mac = Self::mac(key, &value);
         value.push_str(&self.sep);
-        b64_encode_into(&mut value, &mac.finalize().into_bytes());
+        b64_encode_into(&mut value, mac.as_ref());
         value
     }
 
