@@ -18,11 +18,14 @@ const rethrow = (error) => {
  * A core call's answer as a Promise, its errors as our classes, `map`
  * applied to the value. The core answers at once unless storage waits,
  * so the common case costs one resolved Promise, not an async frame.
+ * A session call that fails answers with the Error itself (see the core's
+ * `settle`); no value it answers is an Error.
  */
 function run(call, map) {
   try {
     const answer = call();
     if (answer instanceof Promise) return map ? answer.then(map, rethrow) : answer.catch(rethrow);
+    if (answer instanceof Error) return Promise.reject(toError(answer));
     return Promise.resolve(map ? map(answer) : answer);
   } catch (error) {
     return Promise.reject(toError(error));

@@ -23,8 +23,10 @@ cargo build --lib --release --target wasm32-unknown-unknown
 # running meanwhile never see a half-written package.
 STAGE=target/pkg-stage
 rm -rf "$STAGE" && mkdir -p "$STAGE" pkg
+# One result per export (see the script): the module compiles 2.5x faster in V8.
+node scripts/single-results.mjs "$WASM" "$STAGE/input.wasm"
 # --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
-wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name edge_sessions "$WASM"
+wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name edge_sessions "$STAGE/input.wasm"
 # Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
 node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \

@@ -49,18 +49,20 @@ fn to_js<T>(result: crate::Result<T>) -> Result<T, JsValue> {
 /// Finishes an operation at once when it needs no I/O (signed cookies, a
 /// loaded session, a synchronous adapter); otherwise hands it to the JS
 /// event loop and returns its Promise. Callers `await` either.
-fn settle(
-    future: impl Future<Output = Result<JsValue, JsValue>> + 'static,
-) -> Result<JsValue, JsValue> {
+///
+/// A failure comes back as the value itself, a JS `Error` the `js/` layer
+/// throws (no core answer is an Error): one result per export call, where a
+/// `Result` would cost a return slot in wasm memory and two more crossings.
+fn settle(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> JsValue {
     // One boxed `dyn` type: future_to_promise is instantiated once, not per operation.
     let mut future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
     match future
         .as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
     {
-        Poll::Ready(result) => result,
+        Poll::Ready(Ok(value) | Err(value)) => value,
         // The JsFutures inside re-register the real waker on the next poll.
-        Poll::Pending => Ok(future_to_promise(future).into()),
+        Poll::Pending => future_to_promise(future).into(),
     }
 }
 

@@ -129,9 +129,12 @@ impl SessionsCore {
 
     /// `SessionStore.clear_expired()` at `now`.
     #[wasm_bindgen(js_name = clearExpired)]
-    pub fn clear_expired(&self, now: f64) -> Result<JsValue, JsValue> {
+    pub fn clear_expired(&self, now: f64) -> JsValue {
         let fault = Fault::default();
-        let engine = to_js(self.engine(&fault))?;
+        let engine = match self.engine(&fault) {
+            Ok(engine) => engine,
+            Err(e) => return js_error(&e, None),
+        };
         let config = self.config.clone();
         settle(async move {
             let result = engine.clear_expired(&config, now).await;
@@ -298,17 +301,17 @@ fn dict_in(text: &str) -> Result<Dict> {
 #[wasm_bindgen]
 impl SessionCore {
     /// Reads the session from storage unless it is loaded (flags untouched).
-    pub fn load(&self) -> Result<JsValue, JsValue> {
+    pub fn load(&self) -> JsValue {
         op!(self, |s| s.load().await.map(|()| JsValue::UNDEFINED))
     }
 
     /// `session.get(key)`: see [`value_or_undefined`].
-    pub fn get(&self, key: String) -> Result<JsValue, JsValue> {
+    pub fn get(&self, key: String) -> JsValue {
         op!(self, |s| value_or_undefined(s.get(&key).await?.as_ref()))
     }
 
     /// `session[key] = value`.
-    pub fn set(&self, key: String, value_json: String) -> Result<JsValue, JsValue> {
+    pub fn set(&self, key: String, value_json: String) -> JsValue {
         op!(self, |s| s
             .set(&key, json_in(&value_json)?)
             .await
@@ -316,7 +319,7 @@ impl SessionCore {
     }
 
     /// `del session[key]`, as a boolean: false (and no change) when absent.
-    pub fn delete(&self, key: String) -> Result<JsValue, JsValue> {
+    pub fn delete(&self, key: String) -> JsValue {
         op!(self, |s| match s.delete_item(&key).await {
             Ok(()) => Ok(JsValue::TRUE),
             Err(Error::KeyNotFound(_)) => Ok(JsValue::FALSE),
@@ -325,12 +328,12 @@ impl SessionCore {
     }
 
     /// `key in session`.
-    pub fn has(&self, key: String) -> Result<JsValue, JsValue> {
+    pub fn has(&self, key: String) -> JsValue {
         op!(self, |s| s.contains(&key).await.map(JsValue::from_bool))
     }
 
     /// `session.pop(key, default)`: the default's JSON (or undefined) when absent.
-    pub fn pop(&self, key: String, default_json: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn pop(&self, key: String, default_json: Option<String>) -> JsValue {
         op!(self, |s| match s.pop(&key).await {
             Ok(value) => json_out(&value),
             Err(Error::KeyNotFound(_)) =>
@@ -340,14 +343,14 @@ impl SessionCore {
     }
 
     /// `session.setdefault(key, value)`: the value now under `key`.
-    pub fn setdefault(&self, key: String, value_json: String) -> Result<JsValue, JsValue> {
+    pub fn setdefault(&self, key: String, value_json: String) -> JsValue {
         op!(self, |s| json_out(
             &s.setdefault(&key, json_in(&value_json)?).await?
         ))
     }
 
     /// `session.update(other)`: an object or `[key, value]` pairs.
-    pub fn update(&self, entries_json: String) -> Result<JsValue, JsValue> {
+    pub fn update(&self, entries_json: String) -> JsValue {
         op!(self, |s| s
             .update(dict_in(&entries_json)?)
             .await
@@ -355,17 +358,17 @@ impl SessionCore {
     }
 
     /// `session.keys()` as a JSON array.
-    pub fn keys(&self) -> Result<JsValue, JsValue> {
+    pub fn keys(&self) -> JsValue {
         op!(self, |s| json_out(&Value::from(s.keys().await?)))
     }
 
     /// `session.values()` as a JSON array.
-    pub fn values(&self) -> Result<JsValue, JsValue> {
+    pub fn values(&self) -> JsValue {
         op!(self, |s| json_out(&Value::Array(s.values().await?)))
     }
 
     /// `session.items()` as a JSON array of `[key, value]` pairs, in order.
-    pub fn items(&self) -> Result<JsValue, JsValue> {
+    pub fn items(&self) -> JsValue {
         op!(self, |s| {
             let pairs = s
                 .items()
@@ -377,12 +380,12 @@ impl SessionCore {
     }
 
     /// `len(session)`.
-    pub fn len(&self) -> Result<JsValue, JsValue> {
+    pub fn len(&self) -> JsValue {
         op!(self, |s| s.len().await.map(|n| JsValue::from_f64(n as f64)))
     }
 
     /// `session.clear()`.
-    pub fn clear(&self) -> Result<JsValue, JsValue> {
+    pub fn clear(&self) -> JsValue {
         op!(self, |s| {
             s.clear();
             Ok(JsValue::UNDEFINED)
@@ -391,13 +394,13 @@ impl SessionCore {
 
     /// `session.is_empty()`.
     #[wasm_bindgen(js_name = isEmpty)]
-    pub fn is_empty(&self) -> Result<JsValue, JsValue> {
+    pub fn is_empty(&self) -> JsValue {
         op!(self, |s| Ok(JsValue::from_bool(s.is_empty())))
     }
 
     /// `set_test_cookie()`.
     #[wasm_bindgen(js_name = setTestCookie)]
-    pub fn set_test_cookie(&self) -> Result<JsValue, JsValue> {
+    pub fn set_test_cookie(&self) -> JsValue {
         op!(self, |s| s
             .set_test_cookie()
             .await
@@ -406,7 +409,7 @@ impl SessionCore {
 
     /// `test_cookie_worked()`.
     #[wasm_bindgen(js_name = testCookieWorked)]
-    pub fn test_cookie_worked(&self) -> Result<JsValue, JsValue> {
+    pub fn test_cookie_worked(&self) -> JsValue {
         op!(self, |s| s
             .test_cookie_worked()
             .await
@@ -415,7 +418,7 @@ impl SessionCore {
 
     /// `delete_test_cookie()` (KeyError when it was never set).
     #[wasm_bindgen(js_name = deleteTestCookie)]
-    pub fn delete_test_cookie(&self) -> Result<JsValue, JsValue> {
+    pub fn delete_test_cookie(&self) -> JsValue {
         op!(self, |s| s
             .delete_test_cookie()
             .await
@@ -425,12 +428,7 @@ impl SessionCore {
     /// `set_expiry(value)`: `kind` is `default` (None), `seconds` (a number),
     /// `in` (a timedelta of `seconds`) or `at` (the ISO datetime `iso`).
     #[wasm_bindgen(js_name = setExpiry)]
-    pub fn set_expiry(
-        &self,
-        kind: String,
-        seconds: f64,
-        iso: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn set_expiry(&self, kind: String, seconds: f64, iso: Option<String>) -> JsValue {
         op!(self, |s| {
             let expiry = match (kind.as_str(), iso) {
                 ("default", _) => Expiry::Default,
@@ -454,7 +452,7 @@ impl SessionCore {
         &self,
         modification: Option<String>,
         expiry_json: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+    ) -> JsValue {
         op!(self, |s| {
             let age = s
                 .get_expiry_age_with(optional_date(modification)?, expiry_value(expiry_json)?)
@@ -469,7 +467,7 @@ impl SessionCore {
         &self,
         modification: Option<String>,
         expiry_json: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+    ) -> JsValue {
         op!(self, |s| {
             let date = s
                 .get_expiry_date_with(optional_date(modification)?, expiry_value(expiry_json)?)
@@ -480,7 +478,7 @@ impl SessionCore {
 
     /// `get_expire_at_browser_close()`.
     #[wasm_bindgen(js_name = getExpireAtBrowserClose)]
-    pub fn get_expire_at_browser_close(&self) -> Result<JsValue, JsValue> {
+    pub fn get_expire_at_browser_close(&self) -> JsValue {
         op!(self, |s| s
             .get_expire_at_browser_close()
             .await
@@ -488,7 +486,7 @@ impl SessionCore {
     }
 
     /// `save()`, or `save(must_create=True)`.
-    pub fn save(&self, must_create: bool) -> Result<JsValue, JsValue> {
+    pub fn save(&self, must_create: bool) -> JsValue {
         op!(self, |s| {
             let saved = if must_create {
                 s.save_new().await
@@ -500,12 +498,12 @@ impl SessionCore {
     }
 
     /// `create()`.
-    pub fn create(&self) -> Result<JsValue, JsValue> {
+    pub fn create(&self) -> JsValue {
         op!(self, |s| s.create().await.map(|()| JsValue::UNDEFINED))
     }
 
     /// `exists(session_key)`.
-    pub fn exists(&self, session_key: String) -> Result<JsValue, JsValue> {
+    pub fn exists(&self, session_key: String) -> JsValue {
         op!(self, |s| s
             .exists(&session_key)
             .await
@@ -514,7 +512,7 @@ impl SessionCore {
 
     /// `delete(session_key)`: removes a stored session (this one when absent).
     #[wasm_bindgen(js_name = deleteFromStore)]
-    pub fn delete_from_store(&self, session_key: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn delete_from_store(&self, session_key: Option<String>) -> JsValue {
         op!(self, |s| s
             .delete(session_key.as_deref())
             .await
@@ -522,13 +520,13 @@ impl SessionCore {
     }
 
     /// `flush()`.
-    pub fn flush(&self) -> Result<JsValue, JsValue> {
+    pub fn flush(&self) -> JsValue {
         op!(self, |s| s.flush().await.map(|()| JsValue::UNDEFINED))
     }
 
     /// `cycle_key()`.
     #[wasm_bindgen(js_name = cycleKey)]
-    pub fn cycle_key(&self) -> Result<JsValue, JsValue> {
+    pub fn cycle_key(&self) -> JsValue {
         op!(self, |s| s.cycle_key().await.map(|()| JsValue::UNDEFINED))
     }
 
@@ -539,7 +537,7 @@ impl SessionCore {
     /// `finalState` is the [`final_state`] JSON. No header value holds a NUL
     /// (a Set-Cookie is quoted, the `js/` layer refuses one in Vary) and
     /// JSON escapes it.
-    pub fn finish(&self, status: u16, existing_vary: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn finish(&self, status: u16, existing_vary: Option<String>) -> JsValue {
         op!(self, |session, cookie_sent| {
             let headers =
                 crate::middleware::process_response(session, *cookie_sent, status).await?;

@@ -21,9 +21,18 @@ fn js(expression: &str) -> JsValue {
         .unwrap()
 }
 
+/// An operation's answer at once: an Error is its failure.
+fn now(answer: JsValue) -> Result<JsValue, JsValue> {
+    if answer.is_instance_of::<js_sys::Error>() {
+        Err(answer)
+    } else {
+        Ok(answer)
+    }
+}
+
 /// An operation's outcome, whether it finished at once or returned a Promise.
-async fn settled(result: Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
-    match result?.dyn_into::<Promise>() {
+async fn settled(answer: JsValue) -> Result<JsValue, JsValue> {
+    match now(answer)?.dyn_into::<Promise>() {
         Ok(promise) => js_sys::futures::JsFuture::from(promise).await,
         Err(value) => Ok(value),
     }
@@ -71,10 +80,10 @@ fn operations_without_io_answer_at_once() {
     let session = signed_cookie_sessions()
         .open(None, 1_700_000_000.0)
         .unwrap();
-    let set = session.set("a".into(), "[1,2]".into()).unwrap();
+    let set = now(session.set("a".into(), "[1,2]".into())).unwrap();
     assert!(!set.is_instance_of::<Promise>());
     assert_eq!(
-        session.get("a".into()).unwrap().as_string().unwrap(),
+        now(session.get("a".into())).unwrap().as_string().unwrap(),
         "[1,2]"
     );
     // Null, booleans and numbers cross as themselves, strings as JSON text.
@@ -84,12 +93,12 @@ fn operations_without_io_answer_at_once() {
         ("null", JsValue::NULL),
         ("\"x\"", JsValue::from_str("\"x\"")),
     ] {
-        session.set("v".into(), json.into()).unwrap();
-        assert_eq!(session.get("v".into()).unwrap(), answer, "{json}");
+        now(session.set("v".into(), json.into())).unwrap();
+        assert_eq!(now(session.get("v".into())).unwrap(), answer, "{json}");
     }
-    session.delete("v".into()).unwrap();
+    now(session.delete("v".into())).unwrap();
     // "setCookie NUL vary NUL finalState".
-    let packed = session.finish(200, None).unwrap().as_string().unwrap();
+    let packed = now(session.finish(200, None)).unwrap().as_string().unwrap();
     let [set_cookie, vary, state]: [&str; 3] = packed
         .splitn(3, '\0')
         .collect::<Vec<_>>()
@@ -116,11 +125,11 @@ async fn a_waiting_adapter_gives_a_promise_and_busy_overlaps_are_refused() {
     )
     .unwrap();
     let session = sessions.open(Some("abcdefghijklmnop".into()), 0.0).unwrap();
-    let load = session.get("a".into()).unwrap();
+    let load = now(session.get("a".into())).unwrap();
     assert!(load.is_instance_of::<Promise>());
-    let busy = session.set("b".into(), "1".into()).unwrap_err();
+    let busy = now(session.set("b".into(), "1".into())).unwrap_err();
     assert_eq!(get(&busy, "name"), "SessionBusy");
-    assert!(settled(Ok(load)).await.unwrap().is_undefined());
+    assert!(settled(load).await.unwrap().is_undefined());
     settled(session.set("b".into(), "1".into())).await.unwrap();
     settled(session.save(false)).await.unwrap();
     assert_eq!(session.session_key().unwrap().len(), 32);
@@ -195,10 +204,10 @@ async fn adapter_answers_are_checked() {
 fn the_cookie_header_names_the_session() {
     let sessions = signed_cookie_sessions();
     let first = sessions.open(None, 0.0).unwrap();
-    first.set("user".into(), "7".into()).unwrap();
-    first.save(false).unwrap();
+    now(first.set("user".into(), "7".into())).unwrap();
+    now(first.save(false)).unwrap();
     let header = format!("theme=dark; sessionid={}", first.session_key().unwrap());
     let again = sessions.for_cookie_header(Some(header), 0.0).unwrap();
-    assert_eq!(again.get("user".into()).unwrap().as_f64(), Some(7.0));
+    assert_eq!(now(again.get("user".into())).unwrap().as_f64(), Some(7.0));
     assert_eq!(again.accessed(), Some(true));
 }
