@@ -9,6 +9,7 @@
 
 use crate::error::{Error, PayloadError, Result};
 pub use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
 /// A session's contents: a JSON object that keeps insertion order.
 pub type Dict = Map<String, Value>;
@@ -39,13 +40,15 @@ pub fn dumps_dict(dict: &Dict) -> Result<String> {
 /// Python's `json.loads(data.decode("latin-1"))`: bytes are read as Latin-1,
 /// so raw UTF-8 in a signed payload comes back as mojibake, as in Django.
 pub fn loads(data: &[u8]) -> Result<Value> {
-    let parsed = if data.is_ascii() {
-        serde_json::from_slice(data)
-    } else {
-        let text: String = data.iter().map(|&b| char::from(b)).collect();
-        serde_json::from_str(&text)
+    // One reader (`from_str`) for every JSON the crate parses: each reader
+    // type is a second copy of serde_json's parser in the wasm.
+    let latin1 = || Cow::Owned(data.iter().map(|&b| char::from(b)).collect());
+    let text = match data.is_ascii() {
+        // ASCII is valid UTF-8 and reads the same in Latin-1.
+        true => std::str::from_utf8(data).map_or_else(|_| latin1(), Cow::Borrowed),
+        false => latin1(),
     };
-    parsed.map_err(|e| Error::BadPayload(PayloadError::Json(e.to_string())))
+    serde_json::from_str(&text).map_err(|e| Error::BadPayload(PayloadError::Json(e.to_string())))
 }
 
 fn write_value(out: &mut String, value: &Value) -> Result<()> {
