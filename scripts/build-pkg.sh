@@ -23,7 +23,7 @@ cargo build --lib --release --target wasm32-unknown-unknown
 # running meanwhile never see a half-written package.
 STAGE=target/pkg-stage
 rm -rf "$STAGE" && mkdir -p "$STAGE" pkg
-# One result per export (see the script): the module compiles 2.5x faster in V8.
+# One result per export (see the script): Node 20's V8 compiles the module 2.5x faster.
 node scripts/single-results.mjs "$WASM" "$STAGE/input.wasm"
 # --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
 wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name edge_sessions "$STAGE/input.wasm"
