@@ -167,7 +167,8 @@ impl SessionsCore {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-        serde_json::to_string(&settings).unwrap_or_default()
+        // The session writer, not serde_json's: one JSON writer in the wasm.
+        crate::json::dumps_dict(&settings).unwrap_or_default()
     }
 }
 
