@@ -43,10 +43,11 @@ pub fn loads(data: &[u8]) -> Result<Value> {
     // One reader (`from_str`) for every JSON the crate parses: each reader
     // type is a second copy of serde_json's parser in the wasm.
     let latin1 = || Cow::Owned(data.iter().map(|&b| char::from(b)).collect());
-    let text = match data.is_ascii() {
+    let text = if data.is_ascii() {
         // ASCII is valid UTF-8 and reads the same in Latin-1.
-        true => std::str::from_utf8(data).map_or_else(|_| latin1(), Cow::Borrowed),
-        false => latin1(),
+        std::str::from_utf8(data).map_or_else(|_| latin1(), Cow::Borrowed)
+    } else {
+        latin1()
     };
     serde_json::from_str(&text).map_err(|e| Error::BadPayload(PayloadError::Json(e.to_string())))
 }

@@ -207,8 +207,9 @@ fn load_problem_text(session: &Session<JsEngine>) -> Option<String> {
     session.load_problem().map(|e| format!("{}: {e}", e.name()))
 }
 
-/// One session (`request.session`). Every method may finish at once or
-/// return a Promise (see [`settle`]); the `js/` layer awaits both.
+/// One session (`request.session`). Every operation answers at once, with
+/// a Promise, or with the Error itself (see [`settle`]); the `js/` layer
+/// awaits the first two and throws the last.
 #[wasm_bindgen]
 pub struct SessionCore {
     live: Rc<RefCell<Live>>,
