@@ -1,7 +1,7 @@
 // What the wasm costs in bytes: pkg/edge_sessions_bg.wasm raw, gzip -9 (and
 // brotli, for reference), then where the bytes go. The shipped module has no
 // names, so the breakdown is taken on a name-preserving twin built the way
-// scripts/build-pkg.sh builds pkg/ (single-results, wasm-bindgen --keep-debug, wasm-opt -Oz
+// scripts/build-pkg.sh builds pkg/ (single-results, wasm-bindgen --keep-debug, the same wasm-opt -Oz
 // -g, from the same target/ artifact), checked against pkg/ by size once
 // its names are stripped. `twiggy top` lists items by shallow size; the
 // crate table sums shallow sizes by the crate a symbol's path starts with.
@@ -90,7 +90,7 @@ if (missing.length) {
     run("wasm-bindgen", ["--target", "web", "--weak-refs", "--no-typescript", "--keep-debug", "--out-dir", dir, "--out-name", "edge_sessions", input]);
     const named = path.join(dir, "named.wasm");
     const stripped = path.join(dir, "stripped.wasm");
-    run(WASM_OPT, ["-Oz", "-g", ...FEATURES, path.join(dir, "edge_sessions_bg.wasm"), "-o", named]);
+    run(WASM_OPT, ["-Oz", "--one-caller-inline-max-function-size", "200", "-g", ...FEATURES, path.join(dir, "edge_sessions_bg.wasm"), "-o", named]);
     run(WASM_OPT, ["--strip-debug", "--strip-producers", ...FEATURES, named, "-o", stripped]);
     const twin = statSync(stripped).size;
     const delta = twin - raw;

@@ -28,7 +28,11 @@ node scripts/single-results.mjs "$WASM" "$STAGE/input.wasm"
 # --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
 wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name edge_sessions "$STAGE/input.wasm"
 # Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
-node_modules/.bin/wasm-opt -Oz \
+# A big function with one caller stays a function of its own: V8 compiles a
+# function whole on its first call, so the cold paths folded into a hot one
+# (inflate into unsign, every engine into a dispatch) were compiled by the
+# first request too (17 -> 14 ms in a fresh Node process; same size).
+node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 200 \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   "$STAGE/edge_sessions_bg.wasm" -o "$STAGE/edge_sessions_bg.wasm"
