@@ -30,8 +30,8 @@ wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-n
 # Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
 # A big function with one caller stays a function of its own: V8 compiles a
 # function whole on its first call, so the cold paths folded into a hot one
-# (inflate into unsign, every engine into a dispatch) were compiled by the
-# first request too (17 -> 14 ms in a fresh Node process; same size).
+# (inflate into unsign, settings parsing into the constructor) were compiled
+# by the first request too (17 -> 14 ms in a fresh Node process; same size).
 node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 200 \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
