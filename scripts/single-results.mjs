@@ -25,6 +25,7 @@ if (!input || !output) {
 function readU32(bytes, at) {
   let value = 0;
   for (let shift = 0; ; shift += 7) {
+    if (at >= bytes.length || shift > 28) throw new Error(`${input}: not a wasm module (bad LEB128 at byte ${at})`);
     const byte = bytes[at++];
     value += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) return [value, at];
@@ -65,6 +66,7 @@ function withoutMultivalue(payload) {
 }
 
 const bytes = readFileSync(input);
+if (bytes.readUInt32BE(0) !== 0x0061736d) throw new Error(`${input}: not a wasm module`);
 const parts = [bytes.subarray(0, 8)];
 let changed = false;
 for (let at = 8; at < bytes.length; ) {
@@ -73,6 +75,7 @@ for (let at = 8; at < bytes.length; ) {
   let size;
   [size, at] = readU32(bytes, at);
   const end = at + size;
+  if (end > bytes.length) throw new Error(`${input}: section ${id} at byte ${start} runs past the end`);
   if (id === 0) {
     const [nameLength, nameAt] = readU32(bytes, at);
     if (name(bytes.subarray(nameAt, nameAt + nameLength)) === "target_features") {
