@@ -195,11 +195,16 @@ fn final_state(session: &Session<JsEngine>) -> String {
         let value = crate::json::dumps(&value).unwrap_or_else(|_| "null".into());
         out.extend(["\"", name, "\":", &value, ","]);
     }
-    let peek = session
-        .loaded()
-        .and_then(|d| crate::json::dumps_dict(d).ok());
+    let peek = peek_json(session);
     out.extend(["\"peek\":", peek.as_deref().unwrap_or("null"), "}"]);
     out
+}
+
+/// The loaded dict as JSON, if it is loaded (no load, no flag touched).
+fn peek_json(session: &Session<JsEngine>) -> Option<String> {
+    session
+        .loaded()
+        .and_then(|d| crate::json::dumps_dict(d).ok())
 }
 
 /// Why the session's last load gave `{}`, as `Name: message`.
@@ -603,12 +608,7 @@ impl SessionCore {
 
     /// The loaded dict as JSON, without loading or touching a flag.
     pub fn peek(&self) -> Option<String> {
-        self.peek_state(|l| {
-            l.session
-                .loaded()
-                .and_then(|d| crate::json::dumps_dict(d).ok())
-        })
-        .flatten()
+        self.peek_state(|l| peek_json(&l.session)).flatten()
     }
 
     /// Why the last load gave an empty session, as `Name: message`.
