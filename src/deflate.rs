@@ -234,7 +234,8 @@ fn code_lengths(freqs: &[u32], limit: u8) -> Vec<u8> {
         }
     }
     loop {
-        used.sort_unstable();
+        // A heap sort: the wasm's only sort, far smaller than `sort_unstable`.
+        used = std::collections::BinaryHeap::from(used).into_sorted_vec();
         let mut depths: Vec<u32> = used.iter().map(|&(f, _)| f).collect();
         minimum_redundancy(&mut depths);
         if depths.iter().all(|&d| d <= u32::from(limit)) {
