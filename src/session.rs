@@ -319,11 +319,7 @@ impl SessionState {
             ExpiryValue::Stored(Value::Number(n)) => return number_as_f64(n),
             ExpiryValue::Stored(Value::Bool(true)) => return Ok(1.0),
             ExpiryValue::Stored(Value::String(s)) => DateTime::parse_iso(s)?,
-            ExpiryValue::Stored(other) => {
-                return Err(Error::InvalidExpiry(format!(
-                    "unsupported _session_expiry value {other}"
-                )))
-            }
+            ExpiryValue::Stored(other) => return Err(unsupported_expiry(other)),
         };
         Ok(modification.seconds_until(&at)? as f64)
     }
@@ -341,11 +337,7 @@ impl SessionState {
             ExpiryValue::Stored(v) if is_falsy(v) => self.cookie_age() as f64,
             ExpiryValue::Stored(Value::Number(n)) => number_as_f64(n)?,
             ExpiryValue::Stored(Value::Bool(true)) => 1.0,
-            ExpiryValue::Stored(other) => {
-                return Err(Error::InvalidExpiry(format!(
-                    "unsupported _session_expiry value {other}"
-                )))
-            }
+            ExpiryValue::Stored(other) => return Err(unsupported_expiry(other)),
         };
         modification.plus_seconds(seconds)
     }
@@ -361,6 +353,13 @@ pub(crate) fn is_falsy(v: &Value) -> bool {
         Value::Object(o) => o.is_empty(),
         Value::Bool(true) => false,
     }
+}
+
+/// An `_session_expiry` of a type Django cannot compute with (a list, an object).
+fn unsupported_expiry(value: &Value) -> Error {
+    // The session's JSON writer: serde_json's Display would add a second one to the wasm.
+    let text = crate::json::dumps(value).unwrap_or_default();
+    Error::InvalidExpiry(format!("unsupported _session_expiry value {text}"))
 }
 
 fn number_as_f64(n: &crate::json::Number) -> Result<f64> {
