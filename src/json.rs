@@ -33,7 +33,7 @@ pub fn dumps(value: &Value) -> Result<String> {
 /// Writes a session dict; the same text [`dumps`] gives for it as a value.
 pub fn dumps_dict(dict: &Dict) -> Result<String> {
     let mut out = String::new();
-    write_object(&mut out, dict)?;
+    write_dict(&mut out, dict)?;
     Ok(out)
 }
 
@@ -69,12 +69,13 @@ fn write_value(out: &mut String, value: &Value) -> Result<()> {
             }
             out.push(']');
         }
-        Value::Object(map) => write_object(out, map)?,
+        Value::Object(map) => write_dict(out, map)?,
     }
     Ok(())
 }
 
-fn write_object(out: &mut String, map: &Dict) -> Result<()> {
+/// Appends a session dict's JSON to `out` (what [`dumps_dict`] gives).
+pub fn write_dict(out: &mut String, map: &Dict) -> Result<()> {
     out.push('{');
     for (i, (key, item)) in map.iter().enumerate() {
         if i > 0 {
@@ -169,8 +170,8 @@ pub fn float_repr(f: f64) -> Result<String> {
     Ok(out)
 }
 
-/// A JSON string with Python's `ensure_ascii` escaping.
-fn write_string(out: &mut String, s: &str) {
+/// Appends a JSON string with Python's `ensure_ascii` escaping.
+pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
     let mut at = 0;
     loop {

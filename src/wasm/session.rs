@@ -179,32 +179,38 @@ struct Live {
     fault: Fault,
 }
 
-/// A session's final state, for the `js/` layer to keep after freeing it:
-/// `{"sessionKey","accessed","modified","isLoaded","loadProblem","peek"}`,
-/// absent values as null. One string, parsed only if read.
-fn final_state(session: &Session<JsEngine>) -> String {
-    let text = |v: Option<String>| v.map_or(Value::Null, Value::String);
-    let mut out = String::from("{");
-    for (name, value) in [
-        ("sessionKey", text(session.session_key().map(str::to_owned))),
-        ("accessed", Value::Bool(session.accessed)),
-        ("modified", Value::Bool(session.modified)),
-        ("isLoaded", Value::Bool(session.is_loaded())),
-        ("loadProblem", text(load_problem_text(session))),
-    ] {
-        let value = crate::json::dumps(&value).unwrap_or_else(|_| "null".into());
-        out.extend(["\"", name, "\":", &value, ","]);
-    }
-    let peek = peek_json(session);
-    out.extend(["\"peek\":", peek.as_deref().unwrap_or("null"), "}"]);
-    out
-}
-
-/// The loaded dict as JSON, if it is loaded (no load, no flag touched).
-fn peek_json(session: &Session<JsEngine>) -> Option<String> {
-    session
+/// Appends a session's final state, for the `js/` layer to keep after
+/// freeing it: `{"sessionKey","accessed","modified","isLoaded","loadProblem","peek"}`,
+/// absent values as null. One string, parsed only if read; written in
+/// place, as it ends every request.
+fn write_final_state(out: &mut String, session: &Session<JsEngine>) {
+    let text = |out: &mut String, value: Option<&str>| match value {
+        Some(s) => crate::json::write_string(out, s),
+        None => out.push_str("null"),
+    };
+    let flag = |value: bool| if value { "true" } else { "false" };
+    out.push_str("{\"sessionKey\":");
+    text(out, session.session_key());
+    out.extend([
+        ",\"accessed\":",
+        flag(session.accessed),
+        ",\"modified\":",
+        flag(session.modified),
+        ",\"isLoaded\":",
+        flag(session.is_loaded()),
+        ",\"loadProblem\":",
+    ]);
+    text(out, load_problem_text(session).as_deref());
+    out.push_str(",\"peek\":");
+    let peek_at = out.len();
+    let written = session
         .loaded()
-        .and_then(|d| crate::json::dumps_dict(d).ok())
+        .is_some_and(|d| crate::json::write_dict(out, d).is_ok());
+    if !written {
+        out.truncate(peek_at);
+        out.push_str("null");
+    }
+    out.push('}');
 }
 
 /// Why the session's last load gave `{}`, as `Name: message`.
@@ -541,7 +547,7 @@ impl SessionCore {
     /// returns one string (one crossing, no JS array built from wasm):
     /// `setCookie NUL vary NUL finalState`, an absent header being empty.
     /// `vary` is `existing_vary` with Cookie added when it must be;
-    /// `finalState` is the [`final_state`] JSON. No header value holds a NUL
+    /// `finalState` is the [`write_final_state`] JSON. No header value holds a NUL
     /// (a Set-Cookie is quoted, the `js/` layer refuses one in Vary) and
     /// JSON escapes it.
     pub fn finish(&self, status: u16, existing_vary: Option<String>) -> JsValue {
@@ -553,16 +559,20 @@ impl SessionCore {
                 .then(|| vary_with_cookie(existing_vary.as_deref()));
             let mut packed = headers.set_cookie.unwrap_or_default();
             packed.extend(["\0", vary.as_deref().unwrap_or_default(), "\0"]);
-            packed.push_str(&final_state(session));
+            write_final_state(&mut packed, session);
             Ok(JsValue::from_str(&packed))
         })
     }
 
     /// What stays readable once the session is freed, as JSON (see
-    /// [`final_state`]); undefined while an operation waits on storage.
+    /// [`write_final_state`]); undefined while an operation waits on storage.
     #[wasm_bindgen(js_name = finalState)]
     pub fn final_state(&self) -> Option<String> {
-        self.peek_state(|l| final_state(&l.session))
+        self.peek_state(|l| {
+            let mut out = String::new();
+            write_final_state(&mut out, &l.session);
+            out
+        })
     }
 
     /// Reads a flag or the key without waiting (undefined while busy).
@@ -608,7 +618,12 @@ impl SessionCore {
 
     /// The loaded dict as JSON, without loading or touching a flag.
     pub fn peek(&self) -> Option<String> {
-        self.peek_state(|l| peek_json(&l.session)).flatten()
+        self.peek_state(|l| {
+            l.session
+                .loaded()
+                .and_then(|d| crate::json::dumps_dict(d).ok())
+        })
+        .flatten()
     }
 
     /// Why the last load gave an empty session, as `Name: message`.
