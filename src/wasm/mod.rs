@@ -75,3 +75,7 @@ fn json_in(text: &str) -> crate::Result<Value> {
 fn json_out(value: &Value) -> crate::Result<JsValue> {
     json::dumps(value).map(|text| JsValue::from_str(&text))
 }
+
+/// talc instead of std's dlmalloc: 8 KB less wasm, no slower on the request cycle.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
