@@ -9,14 +9,18 @@ const clock = () => Date.now() / 1000;
  */
 export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
   const entries = new Map(); // key -> [value, expiresAt]
+  // Recency order matters only when something may be evicted; without a
+  // bound, each use skips the delete and re-insert (a Map shrinks and
+  // grows again when its only entry goes and comes back).
+  const bounded = maxEntries !== Infinity;
   const live = (key) => {
     const entry = entries.get(key);
     if (entry && entry[1] > now()) return entry;
-    entries.delete(key);
+    if (entry) entries.delete(key);
     return undefined;
   };
   const put = (key, value, ttl) => {
-    entries.delete(key);
+    if (bounded) entries.delete(key);
     entries.set(key, [value, now() + ttl]);
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value);
   };
@@ -24,8 +28,10 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
     get(key) {
       const entry = live(key);
       if (!entry) return null;
-      entries.delete(key); // re-insert: most recently used last
-      entries.set(key, entry);
+      if (bounded) {
+        entries.delete(key); // re-insert: most recently used last
+        entries.set(key, entry);
+      }
       return entry[0];
     },
     set(key, value, ttl) { put(key, value, ttl); },

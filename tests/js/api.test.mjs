@@ -223,6 +223,31 @@ test("the cache engine over the memory adapter, end to end", async () => {
   assert.equal(cache.get(`django.contrib.sessions.cache${key}`), '{"visits":2}');
 });
 
+test("memoryCache evicts the least recently used entry past maxEntries, and expires by TTL", () => {
+  let clock = 1000;
+  const bounded = memoryCache({ maxEntries: 2, now: () => clock });
+  bounded.set("a", "1", 60);
+  bounded.set("b", "2", 60);
+  assert.equal(bounded.get("a"), "1"); // a is now more recent than b
+  bounded.set("c", "3", 60);
+  assert.deepEqual([bounded.get("a"), bounded.get("b"), bounded.get("c")], ["1", null, "3"]);
+  bounded.set("a", "4", 60); // an update counts as a use: c is now the oldest
+  bounded.set("d", "5", 60);
+  assert.deepEqual([bounded.get("a"), bounded.get("c"), bounded.get("d")], ["4", null, "5"]);
+  assert.equal(bounded.size, 2);
+
+  const unbounded = memoryCache({ now: () => clock });
+  for (let i = 0; i < 100; i++) unbounded.set(`k${i}`, String(i), 10);
+  unbounded.set("k0", "again", 60);
+  assert.equal(unbounded.size, 100);
+  assert.deepEqual([unbounded.get("k0"), unbounded.get("k99")], ["again", "99"]);
+  assert.equal(unbounded.add("k1", "taken", 10), false);
+  clock += 30; // k1..k99 expired, k0 (60 s) still live
+  assert.deepEqual([unbounded.get("k0"), unbounded.get("k99")], ["again", null]);
+  assert.equal(unbounded.add("k1", "new", 10), true);
+  assert.equal(unbounded.get("k1"), "new");
+});
+
 test("a session deleted by a concurrent request gives 400", async () => {
   const cache = memoryCache();
   const sessions = new Sessions({ secretKey: "k", engine: "cache", cache });
