@@ -218,7 +218,10 @@ export interface FileAdapter {
   list(prefix: string): Awaitable<string[]>;
 }
 
-/** An in-memory {@link CacheAdapter}; least recently used entries go past `maxEntries`. */
+/**
+ * An in-memory {@link CacheAdapter}; least recently used entries go past
+ * `maxEntries` (a number, 1 or more; InvalidSetting otherwise).
+ */
 export function memoryCache(options?: { maxEntries?: number; now?: () => number }): CacheAdapter & { readonly size: number };
 /** An in-memory {@link DbAdapter}; `rows()` lists what it holds. */
 export function memoryDb(): DbAdapter & { rows(): SessionRow[] };

@@ -1,6 +1,8 @@
 // In-memory stores: the default for tests and single-process servers.
 // Each is the storage contract over a Map, answering synchronously.
 
+import { InvalidSetting } from "../errors.js";
+
 const clock = () => Date.now() / 1000;
 
 /**
@@ -8,6 +10,10 @@ const clock = () => Date.now() / 1000;
  * `maxEntries`. Entries expire after their TTL.
  */
 export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
+  // `null` or a string would compare as 0 or NaN: evict everything, or nothing.
+  if (typeof maxEntries !== "number" || !(maxEntries >= 1)) {
+    throw new InvalidSetting("memoryCache's maxEntries must be a number of entries, 1 or more (Infinity: no bound)");
+  }
   const entries = new Map(); // key -> [value, expiresAt]
   // Recency order matters only when something may be evicted; without a
   // bound, each use skips the delete and re-insert (a Map shrinks and

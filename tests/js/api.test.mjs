@@ -246,6 +246,10 @@ test("memoryCache evicts the least recently used entry past maxEntries, and expi
   assert.deepEqual([unbounded.get("k0"), unbounded.get("k99")], ["again", null]);
   assert.equal(unbounded.add("k1", "new", 10), true);
   assert.equal(unbounded.get("k1"), "new");
+
+  for (const maxEntries of [null, 0, -1, NaN, "2"]) {
+    assert.throws(() => memoryCache({ maxEntries }), InvalidSetting, String(maxEntries));
+  }
 });
 
 test("a session deleted by a concurrent request gives 400", async () => {
