@@ -1,7 +1,99 @@
 //! Cookies as Django reads and writes them: `parse_cookie` for the request
-//! header, Python's `http.cookies.Morsel` output for Set-Cookie.
+//! header, Python's `http.cookies.Morsel` output for Set-Cookie, and the
+//! grammar both share (which names and attribute values are legal).
 
-use crate::settings::is_cookie_name_char;
+use crate::error::{Error, Result};
+
+/// Python's `http.cookies._LegalChars`: what a cookie name may hold, and
+/// what a value may hold unquoted.
+pub fn is_cookie_name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~:".contains(&c)
+}
+
+/// A legal cookie name: non-empty, every character in [`is_cookie_name_char`].
+pub fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(is_cookie_name_char)
+}
+
+/// Domain and path are written into Set-Cookie unquoted, so anything that
+/// ends an attribute or a header line is refused, naming `setting`.
+pub fn check_attribute(setting: &'static str, value: &str) -> Result<()> {
+    if value
+        .chars()
+        .any(|c| c == ';' || c == ',' || c.is_control())
+    {
+        return Err(Error::InvalidSetting {
+            setting,
+            reason: "must not contain ';', ',' or control characters".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A `SameSite` policy, written as it was configured: Django writes the
+/// setting's own spelling (`"strict"` stays lower-case) and compares it
+/// case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SameSite {
+    policy: SameSitePolicy,
+    spelling: std::borrow::Cow<'static, str>,
+}
+
+/// What a [`SameSite`] attribute asks of the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSitePolicy {
+    /// Sent on top-level navigations from other sites.
+    Lax,
+    /// Sent only from the same site.
+    Strict,
+    /// Sent everywhere (browsers then require `Secure`).
+    None,
+}
+
+impl SameSite {
+    /// `Lax`, Django's default.
+    pub const LAX: SameSite = SameSite {
+        policy: SameSitePolicy::Lax,
+        spelling: std::borrow::Cow::Borrowed("Lax"),
+    };
+
+    /// Django's check in `set_cookie`: `lax`, `strict` or `none` in any
+    /// case; `setting` names what is refused otherwise.
+    ///
+    /// ```
+    /// use edge_sessions::cookie::{SameSite, SameSitePolicy};
+    /// let s = SameSite::parse("strict", "SESSION_COOKIE_SAMESITE").unwrap();
+    /// assert_eq!((s.policy(), s.as_str()), (SameSitePolicy::Strict, "strict"));
+    /// assert!(SameSite::parse("sometimes", "SESSION_COOKIE_SAMESITE").is_err());
+    /// ```
+    pub fn parse(text: &str, setting: &'static str) -> Result<SameSite> {
+        let policy = match text.to_ascii_lowercase().as_str() {
+            "lax" => SameSitePolicy::Lax,
+            "strict" => SameSitePolicy::Strict,
+            "none" => SameSitePolicy::None,
+            _ => {
+                return Err(Error::InvalidSetting {
+                    setting,
+                    reason: "must be 'Lax', 'Strict', 'None' or unset".into(),
+                })
+            }
+        };
+        Ok(SameSite {
+            policy,
+            spelling: text.to_owned().into(),
+        })
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> SameSitePolicy {
+        self.policy
+    }
+
+    /// The attribute's value, as configured.
+    pub fn as_str(&self) -> &str {
+        &self.spelling
+    }
+}
 
 /// Django's `parse_cookie`: split on `;`, split each chunk on the first `=`
 /// (a chunk without one is a value with an empty name), strip Python
@@ -101,7 +193,7 @@ fn unquote(s: &str) -> String {
 /// anything else is double-quoted with `"` and `\` escaped and control and
 /// Latin-1 high characters written as `\ooo`.
 pub fn quote(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.is_empty() && value.bytes().all(is_cookie_name_char) {
+    if is_token(value) {
         return value.into();
     }
     let mut out = String::with_capacity(value.len() + 2);
@@ -135,8 +227,8 @@ pub struct CookieAttributes {
     pub secure: bool,
     /// `HttpOnly`.
     pub http_only: bool,
-    /// `SameSite`, written as given.
-    pub same_site: Option<String>,
+    /// `SameSite`.
+    pub same_site: Option<SameSite>,
 }
 
 /// A Set-Cookie header value exactly as Python's `Morsel.OutputString()`
@@ -146,7 +238,8 @@ pub struct CookieAttributes {
 ///
 /// ```
 /// use edge_sessions::cookie::{set_cookie_header, CookieAttributes};
-/// let attrs = CookieAttributes { path: Some("/".into()), http_only: true, same_site: Some("Lax".into()), ..Default::default() };
+/// use edge_sessions::cookie::SameSite;
+/// let attrs = CookieAttributes { path: Some("/".into()), http_only: true, same_site: Some(SameSite::LAX), ..Default::default() };
 /// assert_eq!(set_cookie_header("sessionid", "abc", &attrs), "sessionid=abc; HttpOnly; Path=/; SameSite=Lax");
 /// ```
 pub fn set_cookie_header(name: &str, value: &str, attrs: &CookieAttributes) -> String {
@@ -172,8 +265,8 @@ pub fn set_cookie_header(name: &str, value: &str, attrs: &CookieAttributes) -> S
     if let Some(path) = non_empty(&attrs.path) {
         attribute("Path=", path);
     }
-    if let Some(same_site) = non_empty(&attrs.same_site) {
-        attribute("SameSite=", same_site);
+    if let Some(same_site) = attrs.same_site.as_ref().filter(|s| !s.as_str().is_empty()) {
+        attribute("SameSite=", same_site.as_str());
     }
     if attrs.secure {
         attribute("Secure", "");

@@ -11,8 +11,10 @@
 //! | module | Django |
 //! |---|---|
 //! | [`signing`], [`json`] | `django.core.signing` |
-//! | [`session`] | `contrib.sessions.backends.base.SessionBase` |
+//! | [`value`] | the Python values a session holds (`dict`, `int`, `float`, ...) |
+//! | [`session`] | `contrib.sessions.backends.base.SessionBase` and its engine hooks |
 //! | [`engines`] | `contrib.sessions.backends.{db,cache,cached_db,file,signed_cookies}` |
+//! | [`pickle`] | `pickle` as Django's cache backends use it, data only |
 //! | [`store`] | the cache, the `django_session` table, the session directory |
 //! | [`middleware`] | `contrib.sessions.middleware.SessionMiddleware` |
 //! | [`cookie`] | `django.http.cookie.parse_cookie`, `http.cookies.Morsel` |
@@ -26,18 +28,22 @@ pub mod datetime;
 pub mod deflate;
 pub mod engines;
 pub mod error;
+pub mod float;
 pub mod json;
 pub mod middleware;
+pub mod pickle;
 pub mod session;
 pub mod settings;
 pub mod signing;
 pub mod store;
+pub mod value;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod wasm;
 
 pub use error::{Error, PayloadError, Result};
 pub use session::{Config, Expiry, ExpiryValue, Session};
-pub use settings::{EngineKind, Settings};
+pub use settings::{CacheFormat, EngineKind, Settings};
+pub use value::{Dict, Value};
 
 /// Runs a future whose I/O is already complete, such as one over the
 /// in-memory stores, to its end. Native tests and tools use it; wasm code

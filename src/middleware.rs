@@ -5,11 +5,10 @@
 //! The request half is one line: `Session::new(engine, config,
 //! cookie_value(header, name), now)`; nothing is read until the view asks.
 
-use crate::cookie::{set_cookie_header, CookieAttributes};
+use crate::cookie::{set_cookie_header, CookieAttributes, SameSitePolicy};
 use crate::datetime::http_date;
-use crate::engines::Engine;
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::{Engine, Session};
 use crate::settings::Settings;
 
 /// What the response half of the middleware does with the store.
@@ -23,33 +22,40 @@ pub enum Action {
     Save,
 }
 
+/// What the response half of the middleware knows about the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionFacts {
+    /// The request sent the session cookie.
+    pub cookie_sent: bool,
+    /// The view read the session (`request.session.accessed`).
+    pub accessed: bool,
+    /// The view changed the session (`request.session.modified`).
+    pub modified: bool,
+    /// The session has no key and no data (`request.session.is_empty()`).
+    pub empty: bool,
+}
+
 /// Django's decision, before any I/O: the action and whether the response
 /// varies on Cookie. `Save` always adds Vary (the CVE-2026-35192 fix).
 ///
 /// ```
-/// use edge_sessions::middleware::{decide, Action};
+/// use edge_sessions::middleware::{decide, Action, SessionFacts};
 /// use edge_sessions::Settings;
 /// let s = Settings::new("k");
-/// // cookie_sent, accessed, modified, empty, status
-/// assert_eq!(decide(&s, false, true, true, false, 200), (Action::Save, true));
-/// assert_eq!(decide(&s, false, true, true, false, 500), (Action::Nothing, true));
-/// assert_eq!(decide(&s, true, false, false, true, 200), (Action::DeleteCookie, true));
+/// let changed = SessionFacts { accessed: true, modified: true, ..Default::default() };
+/// assert_eq!(decide(&s, changed, 200), (Action::Save, true));
+/// assert_eq!(decide(&s, changed, 500), (Action::Nothing, true));
+/// let emptied = SessionFacts { cookie_sent: true, empty: true, ..Default::default() };
+/// assert_eq!(decide(&s, emptied, 200), (Action::DeleteCookie, true));
 /// ```
-pub fn decide(
-    settings: &Settings,
-    cookie_sent: bool,
-    accessed: bool,
-    modified: bool,
-    empty: bool,
-    status: u16,
-) -> (Action, bool) {
-    if cookie_sent && empty {
+pub fn decide(settings: &Settings, facts: SessionFacts, status: u16) -> (Action, bool) {
+    if facts.cookie_sent && facts.empty {
         return (Action::DeleteCookie, true);
     }
-    if (modified || settings.save_every_request) && !empty && status < 500 {
+    if (facts.modified || settings.save_every_request) && !facts.empty && status < 500 {
         return (Action::Save, true);
     }
-    (Action::Nothing, accessed)
+    (Action::Nothing, facts.accessed)
 }
 
 /// The longest Set-Cookie value sent: browsers drop (silently) a cookie
@@ -97,8 +103,8 @@ pub fn delete_cookie(settings: &Settings) -> String {
     let name = &settings.cookie_name;
     let same_site_none = settings
         .cookie_samesite
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("none"));
+        .as_ref()
+        .is_some_and(|s| s.policy() == SameSitePolicy::None);
     let attrs = CookieAttributes {
         max_age: Some(0),
         expires: Some("Thu, 01 Jan 1970 00:00:00 GMT".into()),
@@ -128,15 +134,15 @@ pub async fn process_response<E: Engine>(
     cookie_sent: bool,
     status: u16,
 ) -> Result<ResponseHeaders> {
-    let settings = &session.config().settings;
-    let (action, vary_cookie) = decide(
-        settings,
+    let facts = SessionFacts {
         cookie_sent,
-        session.accessed,
-        session.modified,
-        session.is_empty(),
-        status,
-    );
+        accessed: session.accessed(),
+        modified: session.modified(),
+        empty: session.is_empty(),
+    };
+    let config = session.config().clone();
+    let settings = &config.settings;
+    let (action, vary_cookie) = decide(settings, facts, status);
     match action {
         Action::Nothing => Ok(ResponseHeaders {
             set_cookie: None,
@@ -152,19 +158,18 @@ pub async fn process_response<E: Engine>(
             } else {
                 Some(session.get_expiry_age().await?)
             };
-            let config = session.config().clone();
-            if config.settings.engine != crate::EngineKind::SignedCookies {
+            if !session.engine().cookie_holds_session() {
                 // The cookie holds only a key here: if even that cannot be
                 // sent, fail before writing a record no browser will name.
                 let placeholder = "k".repeat(32);
-                session_cookie(&config.settings, &placeholder, max_age, session.now)?;
+                session_cookie(settings, &placeholder, max_age, session.now())?;
             }
             match session.save().await {
                 Err(Error::UpdateError) => return Err(Error::SessionInterrupted),
                 other => other?,
             }
             let value = session.session_key().unwrap_or_default();
-            let set_cookie = session_cookie(&config.settings, value, max_age, session.now)?;
+            let set_cookie = session_cookie(settings, value, max_age, session.now())?;
             Ok(ResponseHeaders {
                 set_cookie: Some(set_cookie),
                 vary_cookie,

@@ -1,31 +1,29 @@
 //! `SessionBase`: the dict, the `accessed`/`modified` flags, the key, expiry,
-//! and `encode`/`decode`, exactly as Django sets and computes them.
+//! `encode`/`decode`, and the [`Engine`] hooks Django leaves to its engines,
+//! exactly as Django's `base.py` keeps them together.
 //!
 //! Every operation that Django routes through `self._session` may load the
 //! session from storage, so those are `async` here (Django 5.1's `aget`,
-//! `aset`, ... are the same idea). Engines supply the storage hooks through
-//! [`Engine`]; the clock is an input (`now`, seconds since the epoch).
+//! `aset`, ... are the same idea). The clock is an input (`now`, seconds
+//! since the epoch).
 //!
 //! ```
-//! # futures_lite_block_on(async {
-//! use edge_sessions::{Config, Session, Settings, engines::SignedCookies};
-//! use serde_json::json;
+//! # edge_sessions::block_on(async {
+//! use edge_sessions::{Config, Session, Settings, engines::SignedCookies, value::Value};
 //! let config = Config::new(Settings::new("secret")).unwrap();
 //! let mut s = Session::new(SignedCookies, config, None, 1_700_000_000.0);
-//! s.set("cart", json!([1, 2])).await.unwrap();
-//! assert!(s.modified && s.accessed);
+//! s.set("cart", Value::List(vec![Value::from(1), Value::from(2)])).await.unwrap();
+//! assert!(s.modified() && s.accessed());
 //! s.save().await.unwrap();
 //! assert!(s.session_key().unwrap().starts_with("eyJjYXJ0IjpbMSwyXX0:1r31eq:"));
 //! # });
-//! # fn futures_lite_block_on(f: impl std::future::Future<Output = ()>) { edge_sessions::block_on(f) }
 //! ```
 
 use crate::datetime::DateTime;
-use crate::engines::Engine;
-use crate::error::{Error, Result};
-use crate::json::{Dict, Value};
+use crate::error::{Error, PayloadError, Result};
 use crate::settings::Settings;
 use crate::signing::TimestampSigner;
+use crate::value::{Dict, Value};
 use std::rc::Rc;
 
 /// Characters of a session key (Django's `VALID_KEY_CHARS`).
@@ -46,10 +44,15 @@ pub struct Config {
     /// The settings this was built from.
     pub settings: Settings,
     /// Signs `encode()`d sessions: salt `django.contrib.sessions.<class>`.
-    pub(crate) session_signer: TimestampSigner,
+    session_signer: TimestampSigner,
     /// Signs signed_cookies sessions: salt [`SIGNED_COOKIES_SALT`].
-    pub(crate) cookie_signer: TimestampSigner,
+    cookie_signer: TimestampSigner,
+    /// The cache's `KEY_FUNCTION`, when not Django's default.
+    cache_key_function: Option<KeyFunction>,
 }
+
+/// A cache's `KEY_FUNCTION(key, key_prefix, version)`.
+pub type KeyFunction = Rc<dyn Fn(&str, &str, i64) -> Result<String>>;
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,6 +65,15 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// Validates `settings` and derives the signing keys.
     pub fn new(settings: Settings) -> Result<Rc<Config>> {
+        Self::with_cache_key_function(settings, None)
+    }
+
+    /// [`Config::new`] with the cache's `KEY_FUNCTION` (see
+    /// [`crate::engines::make_key`]).
+    pub fn with_cache_key_function(
+        settings: Settings,
+        cache_key_function: Option<KeyFunction>,
+    ) -> Result<Rc<Config>> {
         settings.validate()?;
         let signer = |salt: &str| {
             TimestampSigner::new(&settings.secret_key, &settings.secret_key_fallbacks, salt)
@@ -70,8 +82,14 @@ impl Config {
         Ok(Rc::new(Config {
             session_signer: signer(&settings.key_salt()),
             cookie_signer: signer(SIGNED_COOKIES_SALT),
+            cache_key_function,
             settings,
         }))
+    }
+
+    /// The cache's custom `KEY_FUNCTION`, if one was given.
+    pub fn cache_key_function(&self) -> Option<&KeyFunction> {
+        self.cache_key_function.as_ref()
     }
 
     /// `SessionBase.encode`: signed, compressed when it pays, timestamped.
@@ -80,8 +98,14 @@ impl Config {
         Ok(self.session_signer.sign_json(&json, true, now))
     }
 
+    /// The signed_cookies engine's cookie value for `dict`.
+    pub fn sign_cookie(&self, dict: &Dict, now: f64) -> Result<String> {
+        let json = crate::json::dumps_dict(dict)?;
+        Ok(self.cookie_signer.sign_json(&json, true, now))
+    }
+
     /// The raw result of `signing.loads` inside `SessionBase.decode`: any
-    /// JSON value, or the error Django would log or swallow.
+    /// value, or the error Django would log or swallow.
     pub fn decode_value(&self, data: &str, now: f64) -> Result<Value> {
         self.session_signer.unsign_object(data, None, now)
     }
@@ -92,33 +116,27 @@ impl Config {
     pub fn decode(&self, data: &str, now: f64) -> (Dict, Option<Error>) {
         as_dict(self.decode_value(data, now))
     }
+
+    /// The signed_cookies engine's reading of a cookie value, with
+    /// `max_age = SESSION_COOKIE_AGE`.
+    pub fn unsign_cookie(&self, value: &str, now: f64) -> (Dict, Option<Error>) {
+        let max_age = Some(self.settings.cookie_age as f64);
+        as_dict(self.cookie_signer.unsign_object(value, max_age, now))
+    }
 }
 
 /// A decoded value as a session dict, or `{}` and why not.
 pub(crate) fn as_dict(decoded: Result<Value>) -> (Dict, Option<Error>) {
     match decoded {
-        Ok(Value::Object(dict)) => (dict, None),
+        Ok(Value::Dict(dict)) => (dict, None),
         Ok(other) => (
             Dict::new(),
-            Some(Error::BadPayload(crate::error::PayloadError::Json(
-                format!(
-                    "session payload is a JSON {}, not an object",
-                    json_type(&other)
-                ),
-            ))),
+            Some(Error::BadPayload(PayloadError::Json(format!(
+                "session payload is a {}, not a dict",
+                other.type_name()
+            )))),
         ),
         Err(e) => (Dict::new(), Some(e)),
-    }
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
@@ -160,32 +178,150 @@ pub enum Expiry {
 /// The `expiry=` argument of `get_expiry_age`/`get_expiry_date`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExpiryValue {
-    /// A value as stored under `_session_expiry` (null, number or ISO string).
+    /// A value as stored under `_session_expiry` (None, a number or an ISO string).
     Stored(Value),
     /// A datetime (as `expire_date` of a db row).
     At(DateTime),
 }
 
-/// SessionBase's state. Engines receive it in their hooks.
+/// `_session_expiry` of a dict, as `get_expiry_age` reads it.
+pub fn stored_expiry(dict: &Dict) -> ExpiryValue {
+    ExpiryValue::Stored(dict.get(EXPIRY_KEY).cloned().unwrap_or(Value::None))
+}
+
+/// The storage hooks of Django's `SessionBase`, which its engines
+/// (`crate::engines`) override.
+#[allow(async_fn_in_trait)]
+pub trait Engine {
+    /// Whether a session with this key is stored.
+    async fn exists(&self, session_key: &str, state: &SessionState) -> Result<bool>;
+
+    /// Stores a new, empty session under a fresh key; sets `modified`.
+    async fn create(&self, state: &mut SessionState) -> Result<()>;
+
+    /// Stores the session. `must_create` stores it only if the key is new
+    /// ([`Error::CreateError`] otherwise); without it, the session must
+    /// still be there ([`Error::UpdateError`] otherwise).
+    async fn save(&self, state: &mut SessionState, must_create: bool) -> Result<()>;
+
+    /// Removes a stored session (this one when `session_key` is `None`).
+    async fn delete(&self, state: &mut SessionState, session_key: Option<&str>) -> Result<()>;
+
+    /// Reads the session's dict from the store; `{}` (and usually a reset
+    /// key) when it is missing or unreadable.
+    async fn load(&self, state: &mut SessionState) -> Result<Dict>;
+
+    /// Removes expired sessions from the store (a no-op where the store
+    /// expires them itself).
+    async fn clear_expired(&self, config: &Rc<Config>, now: f64) -> Result<()>;
+
+    /// `flush()`: clear, delete, forget the key.
+    async fn flush(&self, state: &mut SessionState) -> Result<()> {
+        state.clear();
+        self.delete(state, None).await?;
+        state.set_key(None);
+        Ok(())
+    }
+
+    /// `cycle_key()`: the same data under a new key, the old one deleted.
+    async fn cycle_key(&self, state: &mut SessionState) -> Result<()> {
+        let data = state.dict(self, false).await?.clone();
+        let old_key = state.key().map(str::to_owned);
+        self.create(state).await?;
+        state.set_loaded(data);
+        if let Some(old) = old_key {
+            self.delete(state, Some(&old)).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the cookie carries the session itself rather than a key
+    /// naming it (signed_cookies): then only the cookie's own size limits
+    /// a save, and a store write cannot come before it.
+    fn cookie_holds_session(&self) -> bool {
+        false
+    }
+}
+
+/// The loop of Django's `create()`: fresh keys until `save(must_create)`
+/// does not collide.
+pub async fn create_with_new_key<E: Engine + ?Sized>(
+    engine: &E,
+    state: &mut SessionState,
+) -> Result<()> {
+    for _ in 0..KEY_ATTEMPTS {
+        let key = state.new_session_key(engine).await?;
+        state.set_key(Some(key));
+        match engine.save(state, true).await {
+            Err(Error::CreateError) => continue,
+            Err(e) => return Err(e),
+            Ok(()) => {
+                state.modified = true;
+                return Ok(());
+            }
+        }
+    }
+    Err(Error::KeySpaceExhausted)
+}
+
+/// Django's `save()` without a key calls `create()`, which calls `save()`
+/// again; boxing that one call keeps the future types finite.
+pub fn boxed<'a, T>(
+    future: impl std::future::Future<Output = T> + 'a,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>> {
+    Box::pin(future)
+}
+
+/// An engine can be borrowed: a second session on the same store (a
+/// concurrent request) uses the same engine.
+impl<E: Engine + ?Sized> Engine for &E {
+    async fn exists(&self, session_key: &str, state: &SessionState) -> Result<bool> {
+        (**self).exists(session_key, state).await
+    }
+    async fn create(&self, state: &mut SessionState) -> Result<()> {
+        (**self).create(state).await
+    }
+    async fn save(&self, state: &mut SessionState, must_create: bool) -> Result<()> {
+        (**self).save(state, must_create).await
+    }
+    async fn delete(&self, state: &mut SessionState, session_key: Option<&str>) -> Result<()> {
+        (**self).delete(state, session_key).await
+    }
+    async fn load(&self, state: &mut SessionState) -> Result<Dict> {
+        (**self).load(state).await
+    }
+    async fn clear_expired(&self, config: &Rc<Config>, now: f64) -> Result<()> {
+        (**self).clear_expired(config, now).await
+    }
+    async fn flush(&self, state: &mut SessionState) -> Result<()> {
+        (**self).flush(state).await
+    }
+    async fn cycle_key(&self, state: &mut SessionState) -> Result<()> {
+        (**self).cycle_key(state).await
+    }
+    fn cookie_holds_session(&self) -> bool {
+        (**self).cookie_holds_session()
+    }
+}
+
+/// What `SessionBase` keeps for one request, as the engine hooks see it.
 pub struct SessionState {
-    pub(crate) config: Rc<Config>,
-    /// The clock: seconds since the epoch for this request.
-    pub now: f64,
+    config: Rc<Config>,
+    now: f64,
     key: Option<String>,
     cache: Option<Dict>,
-    /// Set by every dict access, as Django sets it.
-    pub accessed: bool,
-    /// Set by every change, as Django sets it.
-    pub modified: bool,
+    accessed: bool,
+    modified: bool,
     problem: Option<Error>,
     /// The stored form this session was read from (a db row's
-    /// `session_data`, a cache entry's text): what a conflict-detecting save
+    /// `session_data`, a cache entry): what a conflict-detecting save
     /// expects to find.
-    stored: Option<String>,
+    stored: Option<Vec<u8>>,
 }
 
 impl SessionState {
-    pub(crate) fn new(config: Rc<Config>, session_key: Option<&str>, now: f64) -> Self {
+    /// The state of `SessionStore(session_key)` at `now`.
+    pub fn new(config: Rc<Config>, session_key: Option<&str>, now: f64) -> Self {
         let mut state = SessionState {
             config,
             now,
@@ -210,6 +346,11 @@ impl SessionState {
         &self.config
     }
 
+    /// The clock: seconds since the epoch for this request.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
     /// The session key, if valid (`session_key` in Django).
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
@@ -218,11 +359,6 @@ impl SessionState {
     /// Django's `_session_key` setter: invalid keys become `None`.
     pub fn set_key(&mut self, key: Option<String>) {
         self.key = key.filter(|k| is_valid_session_key(k));
-    }
-
-    /// Whether the dict has been loaded (Django: `_session_cache` exists).
-    pub fn is_loaded(&self) -> bool {
-        self.cache.is_some()
     }
 
     /// The loaded dict, if any, without loading or touching a flag.
@@ -235,13 +371,25 @@ impl SessionState {
         self.cache = Some(dict);
     }
 
+    /// `SessionBase.clear()`: an empty dict, accessed and modified.
+    pub fn clear(&mut self) {
+        self.cache = Some(Dict::new());
+        self.accessed = true;
+        self.modified = true;
+    }
+
+    /// Marks the session modified (a create, a re-signed cookie).
+    pub fn mark_modified(&mut self) {
+        self.modified = true;
+    }
+
     /// The stored form read at load (or written by the last save).
-    pub fn stored(&self) -> Option<&str> {
+    pub fn stored(&self) -> Option<&[u8]> {
         self.stored.as_deref()
     }
 
     /// Records the stored form of the session, as read or written.
-    pub fn set_stored(&mut self, stored: Option<String>) {
+    pub fn set_stored(&mut self, stored: Option<Vec<u8>>) {
         self.stored = stored;
     }
 
@@ -315,11 +463,9 @@ impl SessionState {
         let modification = modification.unwrap_or_else(|| self.now_datetime());
         let at = match expiry {
             ExpiryValue::At(at) => *at,
-            ExpiryValue::Stored(v) if is_falsy(v) => return Ok(self.cookie_age() as f64),
-            ExpiryValue::Stored(Value::Number(n)) => return number_as_f64(n),
-            ExpiryValue::Stored(Value::Bool(true)) => return Ok(1.0),
-            ExpiryValue::Stored(Value::String(s)) => DateTime::parse_iso(s)?,
-            ExpiryValue::Stored(other) => return Err(unsupported_expiry(other)),
+            ExpiryValue::Stored(v) if !v.is_truthy() => return Ok(self.cookie_age() as f64),
+            ExpiryValue::Stored(Value::Str(s)) => DateTime::parse_iso(s)?,
+            ExpiryValue::Stored(v) => return expiry_number(v),
         };
         Ok(modification.seconds_until(&at)? as f64)
     }
@@ -333,61 +479,40 @@ impl SessionState {
         let modification = modification.unwrap_or_else(|| self.now_datetime());
         let seconds = match expiry {
             ExpiryValue::At(at) => return Ok(*at),
-            ExpiryValue::Stored(Value::String(s)) => return DateTime::parse_iso(s),
-            ExpiryValue::Stored(v) if is_falsy(v) => self.cookie_age() as f64,
-            ExpiryValue::Stored(Value::Number(n)) => number_as_f64(n)?,
-            ExpiryValue::Stored(Value::Bool(true)) => 1.0,
-            ExpiryValue::Stored(other) => return Err(unsupported_expiry(other)),
+            ExpiryValue::Stored(Value::Str(s)) => return DateTime::parse_iso(s),
+            ExpiryValue::Stored(v) if !v.is_truthy() => self.cookie_age() as f64,
+            ExpiryValue::Stored(v) => expiry_number(v)?,
         };
         modification.plus_seconds(seconds)
     }
 }
 
-/// Python's truthiness for a JSON value.
-pub(crate) fn is_falsy(v: &Value) -> bool {
-    match v {
-        Value::Null | Value::Bool(false) => true,
-        Value::Number(n) => n.as_str().parse::<f64>().is_ok_and(|f| f == 0.0),
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        Value::Bool(true) => false,
+/// A stored `_session_expiry` that is a number of seconds (`True` is 1, as
+/// in Python's arithmetic); a list or dict is Python's TypeError.
+fn expiry_number(value: &Value) -> Result<f64> {
+    let seconds = match value {
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Int(_) | Value::Float(_) => value.as_f64().unwrap_or(f64::NAN),
+        other => {
+            // The session's JSON writer names it, as Django's repr would.
+            let text = crate::json::dumps(other).unwrap_or_default();
+            return Err(Error::InvalidExpiry(format!(
+                "unsupported _session_expiry value {text}"
+            )));
+        }
+    };
+    if seconds.is_finite() {
+        Ok(seconds)
+    } else {
+        let text = crate::json::dumps(value).unwrap_or_default();
+        Err(Error::InvalidExpiry(format!("expiry {text} is out of range")))
     }
-}
-
-/// An `_session_expiry` of a type Django cannot compute with (a list, an object).
-fn unsupported_expiry(value: &Value) -> Error {
-    // The session's JSON writer: serde_json's Display would add a second one to the wasm.
-    let text = crate::json::dumps(value).unwrap_or_default();
-    Error::InvalidExpiry(format!("unsupported _session_expiry value {text}"))
-}
-
-fn number_as_f64(n: &crate::json::Number) -> Result<f64> {
-    n.as_str()
-        .parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .ok_or_else(|| Error::InvalidExpiry(format!("expiry {n} is out of range")))
 }
 
 /// A Django session over one engine: `request.session`.
 pub struct Session<E> {
-    /// The storage engine (Django's `SessionStore` subclass).
-    pub engine: E,
+    engine: E,
     state: SessionState,
-}
-
-impl<E> std::ops::Deref for Session<E> {
-    type Target = SessionState;
-    fn deref(&self) -> &SessionState {
-        &self.state
-    }
-}
-
-impl<E> std::ops::DerefMut for Session<E> {
-    fn deref_mut(&mut self) -> &mut SessionState {
-        &mut self.state
-    }
 }
 
 impl<E: Engine> Session<E> {
@@ -400,9 +525,64 @@ impl<E: Engine> Session<E> {
         }
     }
 
+    /// The storage engine (Django's `SessionStore` subclass).
+    pub fn engine(&self) -> &E {
+        &self.engine
+    }
+
+    /// The shared configuration.
+    pub fn config(&self) -> &Rc<Config> {
+        self.state.config()
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        self.state.settings()
+    }
+
+    /// This request's clock.
+    pub fn now(&self) -> f64 {
+        self.state.now
+    }
+
+    /// Moves this session's clock (tests of expiry and of re-signing).
+    pub fn set_now(&mut self, now: f64) {
+        self.state.now = now;
+    }
+
     /// `session_key`: the valid key, or `None`.
     pub fn session_key(&self) -> Option<&str> {
         self.state.key()
+    }
+
+    /// `accessed`: set by every dict access, as Django sets it.
+    pub fn accessed(&self) -> bool {
+        self.state.accessed
+    }
+
+    /// `modified`: set by every change, as Django sets it.
+    pub fn modified(&self) -> bool {
+        self.state.modified
+    }
+
+    /// `session.accessed = ...`, as Django code may.
+    pub fn set_accessed(&mut self, accessed: bool) {
+        self.state.accessed = accessed;
+    }
+
+    /// `session.modified = True` (a nested value changed in place).
+    pub fn set_modified(&mut self, modified: bool) {
+        self.state.modified = modified;
+    }
+
+    /// Whether the dict has been loaded (Django: `_session_cache` exists).
+    pub fn is_loaded(&self) -> bool {
+        self.state.cache.is_some()
+    }
+
+    /// The loaded dict, if any, without loading or touching a flag.
+    pub fn loaded(&self) -> Option<&Dict> {
+        self.state.loaded()
     }
 
     /// Why the last load produced an empty session, if it did (Django logs
@@ -416,7 +596,7 @@ impl<E: Engine> Session<E> {
     /// access (to answer later accesses without waiting) must not change
     /// what the middleware decides.
     pub async fn load(&mut self) -> Result<()> {
-        if !self.state.is_loaded() {
+        if !self.state.cache.is_some() {
             let accessed = self.state.accessed;
             let loaded = self.state.dict(&self.engine, false).await.map(|_| ());
             self.state.accessed = accessed;
@@ -443,8 +623,15 @@ impl<E: Engine> Session<E> {
         Ok(self.dict().await?.get(key).cloned())
     }
 
-    /// `session[key] = value`.
+    /// `session.get(key)` without a copy: read what is needed in `read`.
+    pub async fn get_with<T>(&mut self, key: &str, read: impl FnOnce(Option<&Value>) -> T) -> Result<T> {
+        Ok(read(self.dict().await?.get(key)))
+    }
+
+    /// `session[key] = value`. A value nested too deep to be read back once
+    /// saved is refused here, before it can make the session unsavable.
     pub async fn set(&mut self, key: &str, value: Value) -> Result<()> {
+        check_depth(&value)?;
         self.dict().await?.insert(key.into(), value);
         self.state.modified = true;
         Ok(())
@@ -454,7 +641,7 @@ impl<E: Engine> Session<E> {
     pub async fn delete_item(&mut self, key: &str) -> Result<()> {
         self.dict()
             .await?
-            .shift_remove(key)
+            .remove(key)
             .ok_or_else(|| Error::KeyNotFound(key.into()))?;
         self.state.modified = true;
         Ok(())
@@ -467,14 +654,14 @@ impl<E: Engine> Session<E> {
 
     /// `session.pop(key)`: `KeyNotFound` when absent.
     pub async fn pop(&mut self, key: &str) -> Result<Value> {
-        let value = self.dict().await?.shift_remove(key);
+        let value = self.dict().await?.remove(key);
         self.state.modified |= value.is_some();
         value.ok_or_else(|| Error::KeyNotFound(key.into()))
     }
 
     /// `session.pop(key, default)`: modified only if the key was there.
     pub async fn pop_or(&mut self, key: &str, default: Value) -> Result<Value> {
-        let value = self.dict().await?.shift_remove(key);
+        let value = self.dict().await?.remove(key);
         self.state.modified |= value.is_some();
         Ok(value.unwrap_or(default))
     }
@@ -490,6 +677,9 @@ impl<E: Engine> Session<E> {
 
     /// `session.update(other)`: modified even when `other` is empty.
     pub async fn update(&mut self, other: Dict) -> Result<()> {
+        for value in other.values() {
+            check_depth(value)?;
+        }
         self.dict().await?.extend(other);
         self.state.modified = true;
         Ok(())
@@ -497,7 +687,7 @@ impl<E: Engine> Session<E> {
 
     /// `session.keys()`.
     pub async fn keys(&mut self) -> Result<Vec<String>> {
-        Ok(self.dict().await?.keys().cloned().collect())
+        Ok(self.dict().await?.keys().map(str::to_owned).collect())
     }
 
     /// `session.values()`.
@@ -517,9 +707,7 @@ impl<E: Engine> Session<E> {
 
     /// `session.clear()`: empties the dict without loading it.
     pub fn clear(&mut self) {
-        self.state.cache = Some(Dict::new());
-        self.state.accessed = true;
-        self.state.modified = true;
+        self.state.clear();
     }
 
     /// `session.is_empty()`: no key and no data. Never loads.
@@ -529,7 +717,7 @@ impl<E: Engine> Session<E> {
 
     /// `set_test_cookie()`.
     pub async fn set_test_cookie(&mut self) -> Result<()> {
-        self.set(TEST_COOKIE_NAME, Value::String(TEST_COOKIE_VALUE.into()))
+        self.set(TEST_COOKIE_NAME, Value::Str(TEST_COOKIE_VALUE.into()))
             .await
     }
 
@@ -556,16 +744,16 @@ impl<E: Engine> Session<E> {
                     other => other,
                 };
             }
-            Expiry::Seconds(s) => number_value(s)?,
-            Expiry::In(s) => Value::String(self.state.now_datetime().plus_seconds(s)?.isoformat()),
-            Expiry::At(at) => Value::String(at.isoformat()),
+            Expiry::Seconds(s) => seconds_value(s)?,
+            Expiry::In(s) => Value::Str(self.state.now_datetime().plus_seconds(s)?.isoformat()),
+            Expiry::At(at) => Value::Str(at.isoformat()),
         };
         self.set(EXPIRY_KEY, stored).await
     }
 
     async fn stored_expiry(&mut self) -> Result<ExpiryValue> {
         Ok(ExpiryValue::Stored(
-            self.get(EXPIRY_KEY).await?.unwrap_or(Value::Null),
+            self.get(EXPIRY_KEY).await?.unwrap_or(Value::None),
         ))
     }
 
@@ -609,8 +797,10 @@ impl<E: Engine> Session<E> {
     /// `get_expire_at_browser_close()`.
     pub async fn get_expire_at_browser_close(&mut self) -> Result<bool> {
         Ok(match self.get(EXPIRY_KEY).await? {
-            None | Some(Value::Null) => self.state.settings().expire_at_browser_close,
-            Some(Value::Number(n)) => n.as_str().parse::<f64>().is_ok_and(|f| f == 0.0),
+            None | Some(Value::None) => self.state.settings().expire_at_browser_close,
+            // `get_expiry() == 0`: 0, 0.0 and False compare equal to 0.
+            Some(Value::Int(n)) => n.as_i64() == Some(0),
+            Some(Value::Float(f)) => f == 0.0,
             Some(Value::Bool(b)) => !b,
             Some(_) => false,
         })
@@ -661,12 +851,27 @@ impl<E: Engine> Session<E> {
     }
 }
 
-/// A number for `_session_expiry`: integral values as ints, as Python would
-/// have stored the int it was given.
-fn number_value(seconds: f64) -> Result<Value> {
-    if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
-        return Ok(Value::from(seconds as i64));
+/// A value that, stored in the session dict (one level more), would nest
+/// past what the reader takes back.
+fn check_depth(value: &Value) -> Result<()> {
+    if value.depth() >= crate::json::MAX_DEPTH {
+        return Err(Error::Unserializable(format!(
+            "value nests lists and dicts {} deep; inside the session that is past the {} levels a session can read back",
+            value.depth(),
+            crate::json::MAX_DEPTH
+        )));
     }
-    let repr = crate::json::float_repr(seconds)?;
-    serde_json::from_str(&repr).map_err(|e| Error::InvalidExpiry(e.to_string()))
+    Ok(())
+}
+
+/// A number of seconds for `_session_expiry`: integral values as ints, as
+/// Python would have stored the int it was given.
+fn seconds_value(seconds: f64) -> Result<Value> {
+    if !seconds.is_finite() {
+        return Err(Error::InvalidExpiry(format!(
+            "expiry {} is not a finite number of seconds",
+            crate::float::repr(seconds)
+        )));
+    }
+    Ok(Value::from_js_number(seconds))
 }

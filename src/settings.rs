@@ -4,6 +4,7 @@
 //! response is written; here [`Settings::validate`] refuses it up front,
 //! naming the setting, so a broken header can never be produced.
 
+use crate::cookie::{check_attribute, is_token, SameSite};
 use crate::error::{Error, Result};
 use crate::signing::DEFAULT_MAX_INFLATED_SIZE;
 
@@ -83,16 +84,13 @@ pub struct Settings {
     pub cookie_path: String,
     /// `SESSION_COOKIE_SAMESITE`: `Lax` (default), `Strict`, `None`, or no
     /// attribute at all (`None` here, Python's `None` there).
-    pub cookie_samesite: Option<String>,
+    pub cookie_samesite: Option<SameSite>,
     /// `SESSION_EXPIRE_AT_BROWSER_CLOSE` (default false).
     pub expire_at_browser_close: bool,
     /// `SESSION_SAVE_EVERY_REQUEST` (default false).
     pub save_every_request: bool,
     /// `SESSION_ENGINE` (default `db`).
     pub engine: EngineKind,
-    /// `SESSION_FILE_PATH` for the file engine (default: the adapter's
-    /// temporary directory).
-    pub file_path: Option<String>,
     /// The session class name in the key salt `django.contrib.sessions.<name>`;
     /// Django's built-in stores are all `SessionStore`.
     pub session_class: String,
@@ -104,6 +102,46 @@ pub struct Settings {
     /// `SessionInterrupted`. db and cache engines, over stores that can
     /// compare-and-swap.
     pub detect_conflicts: bool,
+    /// How the cache engines store the session dict: pickled, as Django's
+    /// cache backends store every value (the default), or as JSON text.
+    pub cache_format: CacheFormat,
+    /// The cache's `KEY_PREFIX` (default empty), as `make_key` joins it.
+    pub cache_key_prefix: String,
+    /// The cache's `VERSION` (default 1), as `make_key` joins it.
+    pub cache_version: i64,
+}
+
+/// The serializer of the cache the cache engines write to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheFormat {
+    /// `pickle.dumps(dict, HIGHEST_PROTOCOL)`: what Django's Redis,
+    /// Memcached, locmem, file and database caches store.
+    Pickle,
+    /// The dict's JSON, the text Django signs: for caches only the edge
+    /// reads, or a Django cache configured with a JSON serializer.
+    Json,
+}
+
+impl CacheFormat {
+    /// `"pickle"` or `"json"`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "pickle" => Ok(CacheFormat::Pickle),
+            "json" => Ok(CacheFormat::Json),
+            _ => Err(Error::InvalidSetting {
+                setting: "cache_format",
+                reason: format!("unknown cache format {name:?}: \"pickle\" or \"json\""),
+            }),
+        }
+    }
+
+    /// The name `parse` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            CacheFormat::Pickle => "pickle",
+            CacheFormat::Json => "json",
+        }
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -126,7 +164,9 @@ impl std::fmt::Debug for Settings {
             .field("save_every_request", &self.save_every_request)
             .field("detect_conflicts", &self.detect_conflicts)
             .field("engine", &self.engine)
-            .field("file_path", &self.file_path)
+            .field("cache_format", &self.cache_format)
+            .field("cache_key_prefix", &self.cache_key_prefix)
+            .field("cache_version", &self.cache_version)
             .field("session_class", &self.session_class)
             .finish()
     }
@@ -150,94 +190,17 @@ impl Settings {
             cookie_secure: false,
             cookie_httponly: true,
             cookie_path: "/".into(),
-            cookie_samesite: Some("Lax".into()),
+            cookie_samesite: Some(SameSite::LAX),
             expire_at_browser_close: false,
             save_every_request: false,
             engine: EngineKind::Db,
-            file_path: None,
             session_class: "SessionStore".into(),
             max_inflated_size: DEFAULT_MAX_INFLATED_SIZE,
             detect_conflicts: false,
+            cache_format: CacheFormat::Pickle,
+            cache_key_prefix: String::new(),
+            cache_version: 1,
         }
-    }
-
-    /// Settings from an options object with Django's names in camelCase
-    /// (`secretKey`, `cookieAge`, `cookieSameSite`, ...), unset options at
-    /// Django's defaults, then [`Settings::validate`]d. An unknown name or
-    /// a value of the wrong type is an [`Error::InvalidSetting`] too, so a
-    /// typo cannot silently leave a default in force.
-    ///
-    /// ```
-    /// use edge_sessions::Settings;
-    /// let options = serde_json::json!({"secretKey": "k", "cookieAge": 60, "cookieSameSite": null});
-    /// let s = Settings::from_options(options.as_object().unwrap()).unwrap();
-    /// assert_eq!((s.cookie_age, s.cookie_samesite), (60, None));
-    /// let typo = serde_json::json!({"secretKey": "k", "cookieAgee": 60});
-    /// assert!(Settings::from_options(typo.as_object().unwrap()).is_err());
-    /// ```
-    pub fn from_options(options: &crate::json::Dict) -> Result<Self> {
-        use crate::json::Value;
-        let mut s = Settings::new("");
-        for (name, value) in options {
-            let setting = option_setting(name)?;
-            let wrong = |expected: &str| Error::InvalidSetting {
-                setting,
-                reason: format!("{name} must be {expected}"),
-            };
-            let string = || {
-                value
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| wrong("a string"))
-            };
-            let boolean = || value.as_bool().ok_or_else(|| wrong("true or false"));
-            let integer = || {
-                value
-                    .as_i64()
-                    .or_else(|| {
-                        value
-                            .as_f64()
-                            .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
-                            .map(|f| f as i64)
-                    })
-                    .ok_or_else(|| wrong("a whole number"))
-            };
-            // null (and false, Django's way of saying "no attribute") unset an optional string.
-            let optional = || match value {
-                Value::Null | Value::Bool(false) => Ok(None),
-                _ => string().map(Some),
-            };
-            match name.as_str() {
-                "secretKey" => s.secret_key = string()?,
-                "secretKeyFallbacks" => {
-                    s.secret_key_fallbacks = value
-                        .as_array()
-                        .and_then(|keys| {
-                            keys.iter().map(|k| k.as_str().map(str::to_owned)).collect()
-                        })
-                        .ok_or_else(|| wrong("an array of strings"))?
-                }
-                "cookieName" => s.cookie_name = string()?,
-                "cookieAge" => s.cookie_age = integer()?,
-                "cookieDomain" => s.cookie_domain = optional()?,
-                "cookieSecure" => s.cookie_secure = boolean()?,
-                "cookieHttpOnly" => s.cookie_httponly = boolean()?,
-                "cookiePath" => s.cookie_path = string()?,
-                "cookieSameSite" => s.cookie_samesite = optional()?,
-                "expireAtBrowserClose" => s.expire_at_browser_close = boolean()?,
-                "saveEveryRequest" => s.save_every_request = boolean()?,
-                "engine" => s.engine = EngineKind::parse(&string()?)?,
-                "filePath" => s.file_path = optional()?,
-                "sessionClass" => s.session_class = string()?,
-                "detectConflicts" => s.detect_conflicts = boolean()?,
-                _ => {
-                    s.max_inflated_size =
-                        usize::try_from(integer()?).map_err(|_| wrong("positive"))?
-                }
-            }
-        }
-        s.validate()?;
-        Ok(s)
     }
 
     /// The key salt of `encode`/`decode`: `django.contrib.sessions.` + class name.
@@ -262,7 +225,7 @@ impl Settings {
         if self.secret_key_fallbacks.iter().any(String::is_empty) {
             return invalid("SECRET_KEY_FALLBACKS", "must not contain an empty key");
         }
-        if self.cookie_name.is_empty() || !self.cookie_name.bytes().all(is_cookie_name_char) {
+        if !is_token(&self.cookie_name) {
             return invalid(
                 "SESSION_COOKIE_NAME",
                 "must be non-empty and use only letters, digits and !#$%&'*+-.^_`|~:",
@@ -272,14 +235,6 @@ impl Settings {
             check_attribute("SESSION_COOKIE_DOMAIN", domain)?;
         }
         check_attribute("SESSION_COOKIE_PATH", &self.cookie_path)?;
-        if let Some(samesite) = &self.cookie_samesite {
-            if !["lax", "strict", "none"].contains(&samesite.to_ascii_lowercase().as_str()) {
-                return invalid(
-                    "SESSION_COOKIE_SAMESITE",
-                    "must be 'Lax', 'Strict', 'None' or unset",
-                );
-            }
-        }
         if self.cookie_age < 0 || self.cookie_age > MAX_COOKIE_AGE {
             return invalid(
                 "SESSION_COOKIE_AGE",
@@ -310,57 +265,9 @@ impl Settings {
     }
 }
 
-/// Django's name for an option, or `InvalidSetting` for a name we do not know.
-fn option_setting(name: &str) -> Result<&'static str> {
-    Ok(match name {
-        "secretKey" => "SECRET_KEY",
-        "secretKeyFallbacks" => "SECRET_KEY_FALLBACKS",
-        "cookieName" => "SESSION_COOKIE_NAME",
-        "cookieAge" => "SESSION_COOKIE_AGE",
-        "cookieDomain" => "SESSION_COOKIE_DOMAIN",
-        "cookieSecure" => "SESSION_COOKIE_SECURE",
-        "cookieHttpOnly" => "SESSION_COOKIE_HTTPONLY",
-        "cookiePath" => "SESSION_COOKIE_PATH",
-        "cookieSameSite" => "SESSION_COOKIE_SAMESITE",
-        "expireAtBrowserClose" => "SESSION_EXPIRE_AT_BROWSER_CLOSE",
-        "saveEveryRequest" => "SESSION_SAVE_EVERY_REQUEST",
-        "engine" => "SESSION_ENGINE",
-        "filePath" => "SESSION_FILE_PATH",
-        "sessionClass" => "session_class",
-        "detectConflicts" => "detect_conflicts",
-        "maxInflatedSize" => "max_inflated_size",
-        _ => {
-            return Err(Error::InvalidSetting {
-                setting: "options",
-                reason: format!("unknown option {name:?}"),
-            })
-        }
-    })
-}
-
 /// Far beyond any browser's cap (400 days), but small enough that every
 /// date computed from it stays inside Python's year 9999.
 const MAX_COOKIE_AGE: i64 = 100 * 365 * 86_400;
-
-/// Python's `http.cookies._LegalChars`: what a cookie name may hold.
-pub(crate) fn is_cookie_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~:".contains(&c)
-}
-
-/// Domain and path are written into Set-Cookie unquoted, so anything that
-/// ends an attribute or a header line is refused.
-fn check_attribute(setting: &'static str, value: &str) -> Result<()> {
-    if value
-        .chars()
-        .any(|c| c == ';' || c == ',' || c.is_control())
-    {
-        return Err(Error::InvalidSetting {
-            setting,
-            reason: "must not contain ';', ',' or control characters".into(),
-        });
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
@@ -380,7 +287,8 @@ mod tests {
         let s = Settings::new("secret");
         assert!(s.validate().is_ok());
         assert_eq!(s.key_salt(), "django.contrib.sessions.SessionStore");
-        assert_eq!(s.cookie_samesite.as_deref(), Some("Lax"));
+        assert_eq!(s.cookie_samesite.as_ref().map(SameSite::as_str), Some("Lax"));
+        assert_eq!((s.cache_format, s.cache_version), (CacheFormat::Pickle, 1));
         assert!(s.cookie_httponly && !s.cookie_secure && !s.expire_at_browser_close);
         assert_eq!(s.engine, EngineKind::Db);
     }
@@ -411,10 +319,6 @@ mod tests {
             refused(|s| s.cookie_path = "/\0".into()),
             "SESSION_COOKIE_PATH"
         );
-        assert_eq!(
-            refused(|s| s.cookie_samesite = Some("sometimes".into())),
-            "SESSION_COOKIE_SAMESITE"
-        );
         assert_eq!(refused(|s| s.secret_key = String::new()), "SECRET_KEY");
         assert_eq!(
             refused(|s| s.secret_key_fallbacks = vec!["old".into(), String::new()]),
@@ -424,10 +328,8 @@ mod tests {
     }
 
     #[test]
-    fn samesite_is_case_insensitive_and_engine_names_parse() {
-        let mut s = Settings::new("secret");
-        s.cookie_samesite = Some("STRICT".into());
-        assert!(s.validate().is_ok());
+    fn engine_names_parse_and_secrets_stay_hidden() {
+        let s = Settings::new("secret");
         assert_eq!(
             EngineKind::parse("django.contrib.sessions.backends.cached_db").unwrap(),
             EngineKind::CachedDb
@@ -438,5 +340,6 @@ mod tests {
         );
         assert!(EngineKind::parse("redis").is_err());
         assert!(format!("{s:?}").contains("<hidden>") && !format!("{s:?}").contains("secret\""));
+        assert!(CacheFormat::parse("yaml").is_err());
     }
 }

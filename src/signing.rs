@@ -7,10 +7,10 @@
 //!
 //! ```
 //! use edge_sessions::signing::{dumps, loads, DEFAULT_SALT};
-//! use serde_json::json;
-//! let token = dumps(&json!("hello"), "secret", DEFAULT_SALT, false, 1_700_000_000.0).unwrap();
+//! use edge_sessions::value::Value;
+//! let token = dumps(&Value::from("hello"), "secret", DEFAULT_SALT, false, 1_700_000_000.0).unwrap();
 //! assert!(token.starts_with("ImhlbGxvIg:1r31eq:"));
-//! assert_eq!(loads(&token, "secret", &[], DEFAULT_SALT, None, 1_700_000_000.0).unwrap(), json!("hello"));
+//! assert_eq!(loads(&token, "secret", &[], DEFAULT_SALT, None, 1_700_000_000.0).unwrap(), Value::from("hello"));
 //! ```
 
 use crate::error::{Error, PayloadError, Result};
@@ -201,8 +201,10 @@ pub fn base64_hmac(algorithm: Algorithm, salt: &str, value: &str, key: &str) -> 
 /// `django.core.signing.Signer` (always SHA-256, as Django's default).
 #[derive(Clone)]
 pub struct Signer {
-    /// HMAC keys, already derived: the current key first, then the fallbacks.
-    keys: Vec<Hmac<Sha256>>,
+    /// The HMAC key derived from the secret: it signs, and verifies first.
+    current: Hmac<Sha256>,
+    /// The keys derived from the fallback secrets, tried in order after it.
+    fallbacks: Vec<Hmac<Sha256>>,
     sep: String,
     salt: String,
 }
@@ -229,12 +231,9 @@ impl Signer {
                 .finalize();
             hmac_with_key!(Sha256, &key)
         };
-        let keys = std::iter::once(secret)
-            .chain(fallback_keys.iter().map(AsRef::as_ref))
-            .map(derive)
-            .collect();
         Signer {
-            keys,
+            current: derive(secret),
+            fallbacks: fallback_keys.iter().map(|k| derive(k.as_ref())).collect(),
             sep: ":".into(),
             salt: salt.into(),
         }
@@ -283,10 +282,7 @@ impl Signer {
 
     /// Appends `sep + signature(value)` to `value`, the signed text.
     fn append_signature(&self, mut value: String) -> String {
-        let Some(key) = self.keys.first() else {
-            return value; // unreachable: `new` always stores the current key
-        };
-        let mac = Self::mac(key, &value);
+        let mac = Self::mac(&self.current, &value);
         value.push_str(&self.sep);
         b64_encode_into(&mut value, mac.as_ref());
         value
@@ -294,10 +290,7 @@ impl Signer {
 
     /// The base64 signature of `value` under the current key.
     pub fn signature(&self, value: &str) -> String {
-        match self.keys.first() {
-            Some(key) => Self::signature_with(key, value),
-            None => String::new(), // unreachable: `new` always stores the current key
-        }
+        Self::signature_with(&self.current, value)
     }
 
     /// `value + sep + signature(value)`.
@@ -315,7 +308,7 @@ impl Signer {
                 self.sep
             )));
         };
-        for key in &self.keys {
+        for key in std::iter::once(&self.current).chain(&self.fallbacks) {
             let expected = Self::signature_with(key, value);
             if bool::from(expected.as_bytes().ct_eq(sig.as_bytes())) {
                 return Ok(value);
@@ -379,8 +372,8 @@ impl TimestampSigner {
             if age > max_age {
                 return Err(Error::SignatureExpired(format!(
                     "Signature age {} > {} seconds",
-                    py_number(age),
-                    py_number(max_age)
+                    python_number(age),
+                    python_number(max_age)
                 )));
             }
         }
@@ -395,7 +388,11 @@ impl TimestampSigner {
 
     /// [`TimestampSigner::sign_object`] of a value already written as
     /// Django's JSON (a session dict need not become a [`Value`] first).
+    ///
+    /// A payload longer than the inflate cap is left uncompressed: the
+    /// reader would refuse to inflate it, and reads plain base64 of any size.
     pub fn sign_json(&self, json: &str, compress: bool, now: f64) -> String {
+        let compress = compress && json.len() <= self.max_inflated_size;
         self.sign(&encode_payload(json.as_bytes(), compress), now)
     }
 
@@ -442,12 +439,12 @@ pub fn decode_payload(payload: &str, max_inflated_size: usize) -> Result<Vec<u8>
     }
 }
 
-/// A number as Python prints it: integral values without a fraction.
-fn py_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e16 {
-        format!("{}", n as i64)
-    } else {
-        json::float_repr(n).unwrap_or_else(|_| n.to_string())
+/// A JS number as Python would print the number it reads as (see
+/// [`Value::from_js_number`]).
+fn python_number(n: f64) -> String {
+    match Value::from_js_number(n) {
+        Value::Int(i) => i.to_string(),
+        _ => crate::float::repr(n),
     }
 }
 
@@ -471,7 +468,6 @@ pub fn loads(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn base64_round_trips_and_is_lenient_like_python() {
@@ -503,7 +499,7 @@ mod tests {
     fn worked_example_from_django() {
         let secret = "oracle-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-!@#$%^&*()";
         let token = dumps(
-            &json!("hello"),
+            &Value::from("hello"),
             secret,
             DEFAULT_SALT,
             false,
@@ -529,14 +525,22 @@ mod tests {
     }
 
     #[test]
-    fn zip_bomb_is_capped() {
+    fn zip_bomb_is_capped_and_never_written() {
         let s = TimestampSigner::new("k", &[] as &[&str], "s").with_max_inflated_size(1000);
-        let token = s.sign_object(&json!("x".repeat(5000)), true, 0.0).unwrap();
-        assert!(token.starts_with('.'));
+        let bomb = TimestampSigner::new("k", &[] as &[&str], "s")
+            .sign_object(&Value::from("x".repeat(5000)), true, 0.0)
+            .unwrap();
+        assert!(bomb.starts_with('.'));
         assert!(matches!(
-            s.unsign_object(&token, None, 0.0),
+            s.unsign_object(&bomb, None, 0.0),
             Err(Error::BadPayload(PayloadError::Zlib(_)))
         ));
+        // What the capped signer writes, it reads back: too big to inflate
+        // is written plain.
+        let big = Value::from("x".repeat(5000));
+        let token = s.sign_object(&big, true, 0.0).unwrap();
+        assert!(!token.starts_with('.'));
+        assert_eq!(s.unsign_object(&token, None, 0.0).unwrap(), big);
     }
 
     #[test]

@@ -13,14 +13,15 @@ use crate::datetime::DateTime;
 use crate::error::Result;
 
 /// A key-value cache with expiry: Workers KV, the Cache API, Redis, an LRU.
+/// Values are bytes: a pickle is binary, a JSON entry is ASCII text.
 #[allow(async_fn_in_trait)]
 pub trait CacheStore {
     /// The value under `key`, or `None` when absent or expired.
-    async fn get(&self, key: &str) -> Result<Option<String>>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Stores `value` for `ttl_seconds` (always at least 1).
-    async fn set(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<()>;
+    async fn set(&self, key: &str, value: &[u8], ttl_seconds: u64) -> Result<()>;
     /// Stores `value` only if `key` is absent; `false` when it was present.
-    async fn add(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
+    async fn add(&self, key: &str, value: &[u8], ttl_seconds: u64) -> Result<bool>;
     /// Removes `key`; absent keys are not an error.
     async fn delete(&self, key: &str) -> Result<()>;
     /// Stores `value` only if the live value under `key` is exactly
@@ -29,9 +30,9 @@ pub trait CacheStore {
     async fn replace_if(
         &self,
         key: &str,
-        value: &str,
+        value: &[u8],
         ttl_seconds: u64,
-        expected: &str,
+        expected: &[u8],
     ) -> Result<bool> {
         let _ = (key, value, ttl_seconds, expected);
         Err(no_compare_and_swap("cache", "replaceIf"))
@@ -129,11 +130,11 @@ macro_rules! forward_store {
 }
 
 forward_store!(CacheStore {
-    get(key: &str) -> Result<Option<String>>;
-    set(key: &str, value: &str, ttl_seconds: u64) -> Result<()>;
-    add(key: &str, value: &str, ttl_seconds: u64) -> Result<bool>;
+    get(key: &str) -> Result<Option<Vec<u8>>>;
+    set(key: &str, value: &[u8], ttl_seconds: u64) -> Result<()>;
+    add(key: &str, value: &[u8], ttl_seconds: u64) -> Result<bool>;
     delete(key: &str) -> Result<()>;
-    replace_if(key: &str, value: &str, ttl_seconds: u64, expected: &str) -> Result<bool>;
+    replace_if(key: &str, value: &[u8], ttl_seconds: u64, expected: &[u8]) -> Result<bool>;
 });
 
 forward_store!(DbStore {

@@ -2,10 +2,10 @@
 //! (the wasm bindings, a server reading its settings) needs when the engine
 //! comes from configuration rather than from the type system.
 
-use super::{CacheEngine, CachedDbEngine, DbEngine, Engine, FileEngine, SignedCookies};
+use super::{CacheEngine, CachedDbEngine, DbEngine, FileEngine, SignedCookies};
 use crate::error::{Error, Result};
-use crate::json::Dict;
-use crate::session::{Config, SessionState};
+use crate::session::{Config, Engine, SessionState};
+use crate::value::Dict;
 use crate::settings::EngineKind;
 use crate::store::{CacheStore, DbStore, FileStore};
 use std::rc::Rc;
@@ -94,6 +94,9 @@ impl<C: CacheStore, D: DbStore, F: FileStore> Engine for AnyEngine<C, D, F> {
     async fn cycle_key(&self, state: &mut SessionState) -> Result<()> {
         dispatch!(self, e => e.cycle_key(state).await)
     }
+    fn cookie_holds_session(&self) -> bool {
+        dispatch!(self, e => e.cookie_holds_session())
+    }
 }
 
 #[cfg(test)]
@@ -134,7 +137,7 @@ mod tests {
         });
         let key = s.session_key().unwrap().to_owned();
         assert!(cache
-            .entry(&format!("django.contrib.sessions.cache{key}"))
+            .entry(&format!(":1:django.contrib.sessions.cache{key}"))
             .is_some());
     }
 }

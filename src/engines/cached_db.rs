@@ -1,13 +1,13 @@
 //! `django.contrib.sessions.backends.cached_db`: the db engine with a
 //! write-through cache in front, as a composition of the two.
 
-use super::cache::{self, stored_expiry};
+use super::cache::{self, encode_entry, make_key};
 use super::db::row_expiry;
-use super::{create_with_new_key, DbEngine, Engine};
+use super::DbEngine;
 use crate::error::Result;
-use crate::json::Dict;
-use crate::session::{Config, SessionState};
+use crate::session::{boxed, create_with_new_key, stored_expiry, Config, Engine, SessionState};
 use crate::store::{CacheStore, DbStore};
+use crate::value::Dict;
 use std::rc::Rc;
 
 /// Django's `KEY_PREFIX` for cached_db.
@@ -31,19 +31,20 @@ impl<C: CacheStore, D: DbStore> CachedDbEngine<C, D> {
         }
     }
 
-    fn cache_key(key: &str) -> String {
-        format!("{CACHED_DB_KEY_PREFIX}{key}")
+    /// `cache_key`: the cache key of a session key.
+    fn cache_key(config: &Config, session_key: &str) -> Result<String> {
+        make_key(config, &format!("{CACHED_DB_KEY_PREFIX}{session_key}"))
     }
 
     /// A cache write that may fail: Django 5.1+ logs it and carries on, the
     /// database having the data. We record it on the session instead.
     async fn refresh_cache(&self, state: &mut SessionState, dict: &Dict, age: f64) {
-        let key = Self::cache_key(state.key().unwrap_or_default());
-        let written = match crate::json::dumps_dict(dict) {
-            Ok(text) => cache::put(&self.cache, &key, &text, age, cache::Write::Set).await,
-            Err(e) => Err(e),
+        let written = async {
+            let key = Self::cache_key(state.config(), state.key().unwrap_or_default())?;
+            let entry = encode_entry(state.settings().cache_format, dict)?;
+            cache::put(&self.cache, &key, &entry, age, cache::Write::Set).await
         };
-        if let Err(e) = written {
+        if let Err(e) = written.await {
             state.note_problem(e);
         }
     }
@@ -54,7 +55,7 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
         if !session_key.is_empty()
             && self
                 .cache
-                .get(&Self::cache_key(session_key))
+                .get(&Self::cache_key(state.config(), session_key)?)
                 .await?
                 .is_some()
         {
@@ -70,7 +71,7 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
     /// Write-through: the row first, then the cache.
     async fn save(&self, state: &mut SessionState, must_create: bool) -> Result<()> {
         if state.key().is_none() {
-            super::boxed(self.create(state)).await?;
+            boxed(self.create(state)).await?;
         } else {
             self.db.save_row(self, state, must_create).await?;
         }
@@ -83,14 +84,14 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
     async fn delete(&self, state: &mut SessionState, session_key: Option<&str>) -> Result<()> {
         self.db.delete_row(state, session_key).await?;
         match session_key.or(state.key()) {
-            Some(k) => self.cache.delete(&Self::cache_key(k)).await,
+            Some(k) => self.cache.delete(&Self::cache_key(state.config(), k)?).await,
             None => Ok(()),
         }
     }
 
     /// The cache first; on a miss the row, which then refills the cache.
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {
-        let key = Self::cache_key(state.key().unwrap_or_default());
+        let key = Self::cache_key(state.config(), state.key().unwrap_or_default())?;
         if let Some((dict, _)) = cache::get(&self.cache, &key, state).await {
             return Ok(dict);
         }
@@ -109,7 +110,7 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
 
     /// Django's cached_db `flush()` deletes by the current key explicitly.
     async fn flush(&self, state: &mut SessionState) -> Result<()> {
-        super::clear(state);
+        state.clear();
         let key = state.key().map(str::to_owned);
         self.delete(state, key.as_deref()).await?;
         state.set_key(None);

@@ -1,11 +1,12 @@
 //! `django.contrib.sessions.backends.db`: one row of `django_session` per
 //! session, `session_data` holding the encoded (signed) dict.
 
-use super::{create_with_new_key, Engine};
 use crate::error::{Error, Result};
-use crate::json::Dict;
-use crate::session::{Config, ExpiryValue, SessionState};
+use crate::session::{
+    boxed, create_with_new_key, stored_expiry, Config, Engine, ExpiryValue, SessionState,
+};
 use crate::store::{DbStore, Row};
+use crate::value::Dict;
 use std::rc::Rc;
 
 /// The db engine over any [`DbStore`].
@@ -48,7 +49,7 @@ impl<D: DbStore> DbEngine<D> {
         must_create: bool,
     ) -> Result<()> {
         let dict = state.dict(engine, must_create).await?.clone();
-        let expire_date = state.expiry_date_of(&super::cache::stored_expiry(&dict), None)?;
+        let expire_date = state.expiry_date_of(&stored_expiry(&dict), None)?;
         let row = Row {
             session_key: state.key().unwrap_or_default().to_owned(),
             session_data: state.encode(&dict)?,
@@ -57,7 +58,7 @@ impl<D: DbStore> DbEngine<D> {
         let expected = state
             .stored()
             .filter(|_| state.settings().detect_conflicts)
-            .map(str::to_owned);
+            .map(|stored| String::from_utf8_lossy(stored).into_owned());
         let written = match (must_create, expected) {
             (true, _) => self.db.insert(&row).await?,
             (false, Some(expected)) => self.db.update_if(&row, &expected).await?,
@@ -65,7 +66,7 @@ impl<D: DbStore> DbEngine<D> {
         };
         match (written, must_create) {
             (true, _) => {
-                state.set_stored(Some(row.session_data));
+                state.set_stored(Some(row.session_data.into_bytes()));
                 Ok(())
             }
             (false, true) => Err(Error::CreateError),
@@ -101,7 +102,7 @@ impl<D: DbStore> Engine for DbEngine<D> {
 
     async fn save(&self, state: &mut SessionState, must_create: bool) -> Result<()> {
         if state.key().is_none() {
-            return super::boxed(self.create(state)).await;
+            return boxed(self.create(state)).await;
         }
         self.save_row(self, state, must_create).await
     }
@@ -114,7 +115,7 @@ impl<D: DbStore> Engine for DbEngine<D> {
         Ok(match self.live_row(state).await? {
             Some(row) => {
                 let dict = state.decode(&row.session_data);
-                state.set_stored(Some(row.session_data));
+                state.set_stored(Some(row.session_data.into_bytes()));
                 dict
             }
             None => Dict::new(),

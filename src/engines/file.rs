@@ -1,12 +1,14 @@
 //! `django.contrib.sessions.backends.file`: one file per session, named
 //! `SESSION_COOKIE_NAME + key`, holding the encoded session.
 
-use super::{create_with_new_key, Engine};
 use crate::datetime::DateTime;
 use crate::error::{Error, Result};
-use crate::json::Dict;
-use crate::session::{is_falsy, Config, ExpiryValue, SessionState, EXPIRY_KEY, VALID_KEY_CHARS};
+use crate::session::{
+    boxed, create_with_new_key, Config, Engine, ExpiryValue, SessionState, EXPIRY_KEY,
+    VALID_KEY_CHARS,
+};
 use crate::store::{FileStore, WriteMode};
+use crate::value::Dict;
 use std::rc::Rc;
 
 /// The file engine over any [`FileStore`] (one directory).
@@ -66,7 +68,7 @@ impl<F: FileStore> FileEngine<F> {
         // `_session_expiry or (mtime + SESSION_COOKIE_AGE)`: an int expiry is
         // taken as the age itself, so such a file never expires (as in Django).
         let expiry = match dict.get(EXPIRY_KEY) {
-            Some(v) if !is_falsy(v) => ExpiryValue::Stored(v.clone()),
+            Some(v) if v.is_truthy() => ExpiryValue::Stored(v.clone()),
             _ => ExpiryValue::At(
                 DateTime::from_timestamp(file.modified_at)
                     .plus_seconds(state.cookie_age() as f64)?,
@@ -75,7 +77,7 @@ impl<F: FileStore> FileEngine<F> {
         if state.expiry_age_of(&expiry, None)? <= 0.0 {
             self.delete(state, None).await?;
             if create_on_expiry {
-                super::boxed(self.create(state)).await?;
+                boxed(self.create(state)).await?;
             }
             return Ok(Dict::new());
         }
@@ -97,7 +99,7 @@ impl<F: FileStore> Engine for FileEngine<F> {
     /// as success.
     async fn save(&self, state: &mut SessionState, must_create: bool) -> Result<()> {
         let Some(key) = state.key().map(str::to_owned) else {
-            return super::boxed(self.create(state)).await;
+            return boxed(self.create(state)).await;
         };
         let dict = state.dict(self, must_create).await?.clone();
         let name = Self::name(state, &key)?;

@@ -1,10 +1,9 @@
 //! `django.contrib.sessions.backends.signed_cookies`: the whole session,
 //! signed and compressed, is the cookie value. No storage.
 
-use super::Engine;
 use crate::error::Result;
-use crate::json::Dict;
-use crate::session::{as_dict, Config, SessionState};
+use crate::session::{Config, Engine, SessionState};
+use crate::value::Dict;
 use std::rc::Rc;
 
 /// The signed_cookies engine.
@@ -18,26 +17,24 @@ impl Engine for SignedCookies {
     }
 
     async fn create(&self, state: &mut SessionState) -> Result<()> {
-        state.modified = true;
+        state.mark_modified();
         Ok(())
     }
 
     /// The session key becomes the signed payload.
     async fn save(&self, state: &mut SessionState, _must_create: bool) -> Result<()> {
-        let json = crate::json::dumps_dict(state.dict(self, false).await?)?;
-        let signed = state
-            .config()
-            .cookie_signer
-            .sign_json(&json, true, state.now);
+        let config = state.config().clone();
+        let now = state.now();
+        let signed = config.sign_cookie(state.dict(self, false).await?, now)?;
         state.set_key(Some(signed));
-        state.modified = true;
+        state.mark_modified();
         Ok(())
     }
 
     async fn delete(&self, state: &mut SessionState, _: Option<&str>) -> Result<()> {
         state.set_key(None);
         state.set_loaded(Dict::new());
-        state.modified = true;
+        state.mark_modified();
         Ok(())
     }
 
@@ -46,16 +43,10 @@ impl Engine for SignedCookies {
     /// the bad key is kept, as in Django.
     async fn load(&self, state: &mut SessionState) -> Result<Dict> {
         let key = state.key().unwrap_or_default();
-        let max_age = Some(state.cookie_age() as f64);
-        let (dict, problem) = as_dict(
-            state
-                .config()
-                .cookie_signer
-                .unsign_object(key, max_age, state.now),
-        );
+        let (dict, problem) = state.config().unsign_cookie(key, state.now());
         if let Some(problem) = problem {
             state.note_problem(problem);
-            state.modified = true;
+            state.mark_modified();
         }
         Ok(dict)
     }
@@ -67,5 +58,9 @@ impl Engine for SignedCookies {
     /// Re-signs the same data: a new value only if the second changed.
     async fn cycle_key(&self, state: &mut SessionState) -> Result<()> {
         self.save(state, false).await
+    }
+
+    fn cookie_holds_session(&self) -> bool {
+        true
     }
 }

@@ -32,7 +32,7 @@ impl FailSwitch {
 /// A cache with TTLs, like Django's locmem cache.
 #[derive(Debug, Default)]
 pub struct MemoryCache {
-    entries: RefCell<BTreeMap<String, (String, f64)>>,
+    entries: RefCell<BTreeMap<String, (Vec<u8>, f64)>>,
     now: Clock,
     failing: FailSwitch,
 }
@@ -51,7 +51,7 @@ impl MemoryCache {
         self.failing.0.set(failing);
     }
     /// The live entry under `key` with its expiry time, for tests.
-    pub fn entry(&self, key: &str) -> Option<(String, f64)> {
+    pub fn entry(&self, key: &str) -> Option<(Vec<u8>, f64)> {
         self.entries
             .borrow()
             .get(key)
@@ -75,11 +75,11 @@ impl MemoryCache {
 }
 
 impl CacheStore for MemoryCache {
-    async fn get(&self, key: &str) -> Result<Option<String>> {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
         self.failing.check("get")?;
         Ok(self.entry(key).map(|(v, _)| v))
     }
-    async fn set(&self, key: &str, value: &str, ttl: u64) -> Result<()> {
+    async fn set(&self, key: &str, value: &[u8], ttl: u64) -> Result<()> {
         self.failing.check("set")?;
         let expires = self.now.0.get() + ttl as f64;
         self.entries
@@ -87,7 +87,7 @@ impl CacheStore for MemoryCache {
             .insert(key.into(), (value.into(), expires));
         Ok(())
     }
-    async fn add(&self, key: &str, value: &str, ttl: u64) -> Result<bool> {
+    async fn add(&self, key: &str, value: &[u8], ttl: u64) -> Result<bool> {
         self.failing.check("add")?;
         if self.entry(key).is_some() {
             return Ok(false);
@@ -95,7 +95,13 @@ impl CacheStore for MemoryCache {
         self.set(key, value, ttl).await?;
         Ok(true)
     }
-    async fn replace_if(&self, key: &str, value: &str, ttl: u64, expected: &str) -> Result<bool> {
+    async fn replace_if(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: u64,
+        expected: &[u8],
+    ) -> Result<bool> {
         self.failing.check("replace_if")?;
         if self
             .entry(key)
