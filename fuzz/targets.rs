@@ -14,9 +14,9 @@
 #![allow(dead_code)]
 
 use arbitrary::{Arbitrary, Unstructured};
-use edge_sessions::cookie::{cookie_value, parse_cookie, quote, vary_with_cookie};
+use edge_sessions::cookie::{cookie_value, parse_cookie, quote, vary_with_cookie, SameSite};
 use edge_sessions::datetime::DateTime;
-use edge_sessions::engines::{AnyEngine, CACHED_DB_KEY_PREFIX, CACHE_KEY_PREFIX};
+use edge_sessions::engines::{make_key, AnyEngine, CACHED_DB_KEY_PREFIX, CACHE_KEY_PREFIX};
 use edge_sessions::json::{self, Dict, Value};
 use edge_sessions::signing::{self, Signer, TimestampSigner};
 use edge_sessions::store::{CacheStore, MemoryStores, Row};
@@ -177,25 +177,21 @@ struct RawSettings {
     expire_at_browser_close: bool,
     save_every_request: bool,
     engine: u8,
-    file_path: Option<String>,
     session_class: String,
     max_inflated_size: usize,
     detect_conflicts: bool,
 }
 
-/// `Settings::from_options` on any JSON text, and `Settings::validate` on
+/// The JS options table on any JSON text, and `Settings::validate` on
 /// any field values; settings that pass must make headers that are safe
 /// to send (no line break, no NUL) and signers that work.
 pub fn settings(data: &[u8]) {
-    let json_text = text(data);
-    if let Ok(Value::Object(options)) = serde_json::from_str::<Value>(&json_text) {
-        if let Ok(settings) = Settings::from_options(&options) {
-            assert!(
-                settings.validate().is_ok(),
-                "from_options returned invalid settings"
-            );
-            check_valid_settings(settings);
-        }
+    if let Ok(settings) = edge_sessions::options::settings_from_json(&text(data)) {
+        assert!(
+            settings.validate().is_ok(),
+            "the options table returned invalid settings"
+        );
+        check_valid_settings(settings);
     }
     if let Ok(raw) = RawSettings::arbitrary_take_rest(Unstructured::new(data)) {
         // Field by field from the defaults, so a setting added later keeps
@@ -208,11 +204,16 @@ pub fn settings(data: &[u8]) {
         settings.cookie_secure = raw.cookie_secure;
         settings.cookie_httponly = raw.cookie_httponly;
         settings.cookie_path = raw.cookie_path;
-        settings.cookie_samesite = raw.cookie_samesite;
+        let same_site = raw
+            .cookie_samesite
+            .map(|s| SameSite::parse(&s, "SESSION_COOKIE_SAMESITE"));
+        let Ok(same_site) = same_site.transpose() else {
+            return;
+        };
+        settings.cookie_samesite = same_site;
         settings.expire_at_browser_close = raw.expire_at_browser_close;
         settings.save_every_request = raw.save_every_request;
         settings.engine = ENGINES[usize::from(raw.engine) % ENGINES.len()];
-        settings.file_path = raw.file_path;
         settings.session_class = raw.session_class;
         settings.max_inflated_size = raw.max_inflated_size;
         settings.detect_conflicts = raw.detect_conflicts;
@@ -262,8 +263,8 @@ pub fn deflate_roundtrip(data: &[u8]) {
 }
 
 /// A JSON value for a session operation. Nesting comes only from `Text`,
-/// which serde_json reads with its depth limit, as the JS layer does: a
-/// value built by `arbitrary` itself could nest deeper than any real one.
+/// which the JSON reader reads with its depth limit, as the JS layer does:
+/// a value built by `arbitrary` itself could nest deeper than any real one.
 #[derive(Arbitrary, Debug)]
 enum Json {
     Scalar(Scalar),
@@ -285,11 +286,11 @@ enum Scalar {
 impl Scalar {
     fn value(&self) -> Value {
         match self {
-            Scalar::Null => Value::Null,
+            Scalar::Null => Value::None,
             Scalar::Bool(b) => Value::Bool(*b),
             Scalar::Int(i) => Value::from(*i),
-            Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Scalar::Str(s) => Value::String(s.clone()),
+            Scalar::Float(f) => Value::Float(*f),
+            Scalar::Str(s) => Value::Str(s.clone()),
         }
     }
 }
@@ -298,9 +299,9 @@ impl Json {
     fn value(&self) -> Value {
         match self {
             Json::Scalar(s) => s.value(),
-            Json::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
-            Json::List(items) => items.iter().map(Scalar::value).collect(),
-            Json::Object(pairs) => Value::Object(
+            Json::Text(t) => json::parse(t).unwrap_or(Value::None),
+            Json::List(items) => Value::List(items.iter().map(Scalar::value).collect()),
+            Json::Object(pairs) => Value::Dict(
                 pairs
                     .iter()
                     .map(|(k, v)| (k.name().to_owned(), v.value()))
@@ -457,7 +458,7 @@ pub fn request_cycle(data: &[u8]) {
     settings.cookie_age =
         [settings.cookie_age, 0, 1, 100 * 365 * 86_400][usize::from(cycle.flags >> 2 & 3)];
     if cycle.flags & 64 == 64 {
-        settings.cookie_samesite = Some("None".into());
+        settings.cookie_samesite = SameSite::parse("None", "SESSION_COOKIE_SAMESITE").ok();
     }
     settings.detect_conflicts =
         cycle.detect_conflicts && matches!(settings.engine, EngineKind::Db | EngineKind::Cache);
@@ -471,7 +472,10 @@ pub fn request_cycle(data: &[u8]) {
         if cycle.flags & 128 == 0 {
             let ttl = u64::from(cycle.stored_offset.unsigned_abs()).max(1);
             for prefix in [CACHE_KEY_PREFIX, CACHED_DB_KEY_PREFIX] {
-                let _ = block_on(stores.cache.set(&format!("{prefix}{key}"), &stored, ttl));
+                let Ok(cache_key) = make_key(&config, &format!("{prefix}{key}")) else {
+                    continue;
+                };
+                let _ = block_on(stores.cache.set(&cache_key, stored.as_bytes(), ttl));
             }
         }
         stores.db.put(Row {
@@ -593,8 +597,8 @@ async fn apply<E: edge_sessions::engines::Engine>(
         Op::Load => s.load().await,
         Op::ClearExpired => s.clear_expired().await,
         Op::SetFlags(accessed, modified) => {
-            s.accessed = *accessed;
-            s.modified = *modified;
+            s.set_accessed(*accessed);
+            s.set_modified(*modified);
             Ok(())
         }
     }

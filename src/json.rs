@@ -358,9 +358,7 @@ impl<'a> Reader<'a> {
         let mut integer = true;
         // Python's regex leaves `1.` and `1e` unmatched past the integer,
         // which then fails as extra data; so do we, by not consuming them.
-        if self.peek() == Some(b'.')
-            && matches!(self.bytes.get(self.at + 1), Some(b'0'..=b'9'))
-        {
+        if self.peek() == Some(b'.') && matches!(self.bytes.get(self.at + 1), Some(b'0'..=b'9')) {
             self.at += 1;
             digits(self);
             integer = false;
@@ -418,9 +416,8 @@ impl<'a> Reader<'a> {
                 .count();
             let chunk = run.get(..plain).unwrap_or_default();
             match self.encoding {
-                Encoding::Utf8 => out.push_str(
-                    std::str::from_utf8(chunk).map_err(|_| self.error("invalid UTF-8"))?,
-                ),
+                Encoding::Utf8 => out
+                    .push_str(std::str::from_utf8(chunk).map_err(|_| self.error("invalid UTF-8"))?),
                 Encoding::Latin1 => out.extend(chunk.iter().map(|&b| char::from(b))),
             }
             self.at += plain;
@@ -502,7 +499,10 @@ mod tests {
             round_trip(r#"{"z":1,"a":[9223372036854775808,-0,1.0,1E2,-0.0]}"#),
             r#"{"z":1,"a":[9223372036854775808,0,1.0,100.0,-0.0]}"#
         );
-        assert_eq!(round_trip("[NaN,Infinity,-Infinity,1e400]"), "[NaN,Infinity,-Infinity,Infinity]");
+        assert_eq!(
+            round_trip("[NaN,Infinity,-Infinity,1e400]"),
+            "[NaN,Infinity,-Infinity,Infinity]"
+        );
         assert_eq!(round_trip(r#"{"a":1,"b":2,"a":3}"#), r#"{"a":3,"b":2}"#);
         assert_eq!(round_trip(" \t\n[ 1 , {} ] \r"), "[1,{}]");
     }
@@ -510,9 +510,28 @@ mod tests {
     #[test]
     fn refuses_what_python_refuses() {
         for bad in [
-            "", "[", "[1,]", "{\"a\"}", "01", "1.", "1e", "-", ".5", "+1", "nan", "[1]x",
-            "\"\u{1}\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
-            "{1:2}", "'a'", "-NaN", "Infinityx",
+            "",
+            "[",
+            "[1,]",
+            "{\"a\"}",
+            "01",
+            "1.",
+            "1e",
+            "-",
+            ".5",
+            "+1",
+            "nan",
+            "[1]x",
+            "\"\u{1}\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "{1:2}",
+            "'a'",
+            "-NaN",
+            "Infinityx",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
@@ -522,7 +541,10 @@ mod tests {
     #[test]
     fn loads_reads_latin1() {
         let v = loads("{\"a\":\"é\"}".as_bytes()).unwrap();
-        assert_eq!(v, Value::Dict([("a".into(), "Ã©".into())].into_iter().collect()));
+        assert_eq!(
+            v,
+            Value::Dict([("a".into(), "Ã©".into())].into_iter().collect())
+        );
         assert!(loads(b"not json").is_err());
     }
 

@@ -31,6 +31,7 @@ pub mod error;
 pub mod float;
 pub mod json;
 pub mod middleware;
+pub mod options;
 pub mod pickle;
 pub mod session;
 pub mod settings;

@@ -17,13 +17,17 @@ pub fn loads(data: &[u8]) -> Result<Value> {
 /// `pickle.dumps(value, 5)`.
 pub fn dumps(value: &Value) -> Result<Vec<u8>> {
     let _ = value;
-    Err(Error::Unserializable("pickle writing is not built yet".into()))
+    Err(Error::Unserializable(
+        "pickle writing is not built yet".into(),
+    ))
 }
 
 /// `pickle.dumps(dict, 5)`: what Django's cache stores for a session.
 pub fn dumps_dict(dict: &Dict) -> Result<Vec<u8>> {
     let _ = dict;
-    Err(Error::Unserializable("pickle writing is not built yet".into()))
+    Err(Error::Unserializable(
+        "pickle writing is not built yet".into(),
+    ))
 }
 
 /// Django's `RedisSerializer.loads` tries `int(data)` first: the int in a

@@ -505,7 +505,9 @@ fn expiry_number(value: &Value) -> Result<f64> {
         Ok(seconds)
     } else {
         let text = crate::json::dumps(value).unwrap_or_default();
-        Err(Error::InvalidExpiry(format!("expiry {text} is out of range")))
+        Err(Error::InvalidExpiry(format!(
+            "expiry {text} is out of range"
+        )))
     }
 }
 
@@ -624,7 +626,11 @@ impl<E: Engine> Session<E> {
     }
 
     /// `session.get(key)` without a copy: read what is needed in `read`.
-    pub async fn get_with<T>(&mut self, key: &str, read: impl FnOnce(Option<&Value>) -> T) -> Result<T> {
+    pub async fn get_with<T>(
+        &mut self,
+        key: &str,
+        read: impl FnOnce(Option<&Value>) -> T,
+    ) -> Result<T> {
         Ok(read(self.dict().await?.get(key)))
     }
 

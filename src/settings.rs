@@ -287,7 +287,10 @@ mod tests {
         let s = Settings::new("secret");
         assert!(s.validate().is_ok());
         assert_eq!(s.key_salt(), "django.contrib.sessions.SessionStore");
-        assert_eq!(s.cookie_samesite.as_ref().map(SameSite::as_str), Some("Lax"));
+        assert_eq!(
+            s.cookie_samesite.as_ref().map(SameSite::as_str),
+            Some("Lax")
+        );
         assert_eq!((s.cache_format, s.cache_version), (CacheFormat::Pickle, 1));
         assert!(s.cookie_httponly && !s.cookie_secure && !s.expire_at_browser_close);
         assert_eq!(s.engine, EngineKind::Db);

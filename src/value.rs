@@ -167,6 +167,14 @@ impl Value {
         }
     }
 
+    /// The dict inside a `Dict`.
+    pub fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// An `int` that fits in 64 bits.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
@@ -499,10 +507,9 @@ impl IntoIterator for Dict {
 pub fn into_dict(value: Value) -> Result<Dict> {
     match value {
         Value::Dict(dict) => Ok(dict),
-        other => Err(Error::BadPayload(crate::error::PayloadError::Json(format!(
-            "session payload is a {}, not a dict",
-            other.type_name()
-        )))),
+        other => Err(Error::BadPayload(crate::error::PayloadError::Json(
+            format!("session payload is a {}, not a dict", other.type_name()),
+        ))),
     }
 }
 

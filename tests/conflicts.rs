@@ -5,8 +5,10 @@
 
 use edge_sessions::engines::{CacheEngine, DbEngine, Engine};
 use edge_sessions::store::MemoryStores;
-use edge_sessions::{block_on, middleware, Config, EngineKind, Error, Session, Settings};
-use serde_json::json;
+use edge_sessions::{block_on, middleware, Config, EngineKind, Error, Session, Settings, Value};
+
+#[macro_use]
+mod support;
 use std::rc::Rc;
 
 const NOW: f64 = 1_700_000_000.0;
@@ -20,24 +22,24 @@ fn config(engine: EngineKind, detect_conflicts: bool) -> Rc<Config> {
 
 /// Runs the race on one engine: both requests read the session, A saves,
 /// then B saves. Returns B's outcome and the value stored at the end.
-fn race<E: Engine>(
-    engine: impl Fn() -> E,
-    config: &Rc<Config>,
-) -> (Result<(), Error>, serde_json::Value) {
+fn race<E: Engine>(engine: impl Fn() -> E, config: &Rc<Config>) -> (Result<(), Error>, Value) {
     block_on(async {
         let mut first = Session::new(engine(), config.clone(), None, NOW);
-        first.set("n", json!(0)).await.unwrap();
+        first.set("n", value!(0)).await.unwrap();
         first.save().await.unwrap();
         let key = first.session_key().unwrap().to_owned();
 
         let mut a = Session::new(engine(), config.clone(), Some(&key), NOW);
         let mut b = Session::new(engine(), config.clone(), Some(&key), NOW);
-        a.set("n", json!("from a")).await.unwrap();
-        b.set("n", json!("from b")).await.unwrap();
+        a.set("n", value!("from a")).await.unwrap();
+        b.set("n", value!("from b")).await.unwrap();
         a.save().await.unwrap();
         let outcome = b.save().await;
         let mut reader = Session::new(engine(), config.clone(), Some(&key), NOW);
-        (outcome, reader.get("n").await.unwrap().unwrap_or_default())
+        (
+            outcome,
+            reader.get("n").await.unwrap().unwrap_or(Value::None),
+        )
     })
 }
 
@@ -48,12 +50,12 @@ fn by_default_the_last_write_wins_as_in_django() {
         || DbEngine::new(stores.db.clone()),
         &config(EngineKind::Db, false),
     );
-    assert_eq!((outcome, stored), (Ok(()), json!("from b")));
+    assert_eq!((outcome, stored), (Ok(()), value!("from b")));
     let (outcome, stored) = race(
         || CacheEngine::new(stores.cache.clone()),
         &config(EngineKind::Cache, false),
     );
-    assert_eq!((outcome, stored), (Ok(()), json!("from b")));
+    assert_eq!((outcome, stored), (Ok(()), value!("from b")));
 }
 
 #[test]
@@ -65,7 +67,7 @@ fn with_detection_the_second_save_is_refused_and_the_first_kept() {
     );
     assert_eq!(
         (outcome, stored),
-        (Err(Error::UpdateError), json!("from a"))
+        (Err(Error::UpdateError), value!("from a"))
     );
     let (outcome, stored) = race(
         || CacheEngine::new(stores.cache.clone()),
@@ -73,7 +75,7 @@ fn with_detection_the_second_save_is_refused_and_the_first_kept() {
     );
     assert_eq!(
         (outcome, stored),
-        (Err(Error::UpdateError), json!("from a"))
+        (Err(Error::UpdateError), value!("from a"))
     );
 }
 
@@ -83,7 +85,7 @@ fn the_middleware_answers_a_conflict_with_session_interrupted() {
     let config = config(EngineKind::Db, true);
     block_on(async {
         let mut first = Session::new(DbEngine::new(stores.db.clone()), config.clone(), None, NOW);
-        first.set("n", json!(0)).await.unwrap();
+        first.set("n", value!(0)).await.unwrap();
         first.save().await.unwrap();
         let key = first.session_key().unwrap().to_owned();
         let mut slow = Session::new(
@@ -92,14 +94,14 @@ fn the_middleware_answers_a_conflict_with_session_interrupted() {
             Some(&key),
             NOW,
         );
-        slow.set("n", json!(1)).await.unwrap();
+        slow.set("n", value!(1)).await.unwrap();
         let mut fast = Session::new(
             DbEngine::new(stores.db.clone()),
             config.clone(),
             Some(&key),
             NOW,
         );
-        fast.set("n", json!(2)).await.unwrap();
+        fast.set("n", value!(2)).await.unwrap();
         middleware::process_response(&mut fast, true, 200)
             .await
             .unwrap();
@@ -120,7 +122,7 @@ fn saves_in_sequence_do_not_conflict() {
             NOW,
         );
         for n in 0..3 {
-            s.set("n", json!(n)).await.unwrap();
+            s.set("n", Value::from(n)).await.unwrap();
             s.save().await.unwrap(); // each save expects what the previous one wrote
         }
         let key = s.session_key().unwrap().to_owned();
@@ -130,7 +132,7 @@ fn saves_in_sequence_do_not_conflict() {
             Some(&key),
             NOW,
         );
-        next.set("n", json!("next request")).await.unwrap();
+        next.set("n", value!("next request")).await.unwrap();
         next.save().await.unwrap();
     });
 }

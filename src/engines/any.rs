@@ -5,9 +5,9 @@
 use super::{CacheEngine, CachedDbEngine, DbEngine, FileEngine, SignedCookies};
 use crate::error::{Error, Result};
 use crate::session::{Config, Engine, SessionState};
-use crate::value::Dict;
 use crate::settings::EngineKind;
 use crate::store::{CacheStore, DbStore, FileStore};
+use crate::value::Dict;
 use std::rc::Rc;
 
 /// One of Django's five engines over the stores `C`, `D` and `F`.

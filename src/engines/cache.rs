@@ -8,9 +8,7 @@
 //! so the edge and a stock Django read and write the same entries.
 
 use crate::error::{Error, Result};
-use crate::session::{
-    boxed, create_with_new_key, stored_expiry, Config, Engine, SessionState,
-};
+use crate::session::{boxed, create_with_new_key, stored_expiry, Config, Engine, SessionState};
 use crate::settings::CacheFormat;
 use crate::store::CacheStore;
 use crate::value::{Dict, Value};
@@ -179,7 +177,10 @@ impl<C: CacheStore> Engine for CacheEngine<C> {
             (Some(expected), false) => Write::Replace(expected),
             (None, false) => Write::Set,
         };
-        match (put(&self.cache, &key, &entry, age, write).await?, must_create) {
+        match (
+            put(&self.cache, &key, &entry, age, write).await?,
+            must_create,
+        ) {
             (true, _) => {
                 state.set_stored(Some(entry));
                 Ok(())

@@ -84,7 +84,11 @@ impl<C: CacheStore, D: DbStore> Engine for CachedDbEngine<C, D> {
     async fn delete(&self, state: &mut SessionState, session_key: Option<&str>) -> Result<()> {
         self.db.delete_row(state, session_key).await?;
         match session_key.or(state.key()) {
-            Some(k) => self.cache.delete(&Self::cache_key(state.config(), k)?).await,
+            Some(k) => {
+                self.cache
+                    .delete(&Self::cache_key(state.config(), k)?)
+                    .await
+            }
             None => Ok(()),
         }
     }

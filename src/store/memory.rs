@@ -95,13 +95,7 @@ impl CacheStore for MemoryCache {
         self.set(key, value, ttl).await?;
         Ok(true)
     }
-    async fn replace_if(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: u64,
-        expected: &[u8],
-    ) -> Result<bool> {
+    async fn replace_if(&self, key: &str, value: &[u8], ttl: u64, expected: &[u8]) -> Result<bool> {
         self.failing.check("replace_if")?;
         if self
             .entry(key)

@@ -5,7 +5,10 @@ use std::process::Command;
 
 #[test]
 fn every_django_vector_passes() {
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vectors.json");
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/vectors.json"
+    );
     let output = Command::new(env!("CARGO_BIN_EXE_conformance"))
         .arg(fixtures)
         .output()
@@ -33,7 +36,10 @@ fn every_django_vector_passes() {
 
 #[test]
 fn the_runner_fails_on_a_wrong_vector() {
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vectors.json");
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/vectors.json"
+    );
     let mut vectors: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures).expect("fixtures")).expect("JSON");
     vectors["signing_dumps"][0]["expected"] = "e30:1r31eq:not-the-signature".into();
