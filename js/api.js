@@ -1,66 +1,43 @@
-// The JS face of edge-sessions: camelCase names over the wasm core. Logic
-// lives in Rust; this file converts values (JSON text both ways), turns
-// core errors into the exported classes, and speaks Request/Response.
+// The JS face of edge-sessions: camelCase names over a wasm core. Logic
+// lives in Rust; this file checks arguments at the boundary, turns core
+// errors into the exported classes, and speaks Request/Response.
+//
+// `bind(core, { sync })` makes the API over one module's glue: the full
+// module (`edge-sessions`), whose session operations answer Promises, or
+// the signed_cookies module (`edge-sessions/signed`), whose operations
+// answer at once. The shape is the same, so `await` works with both.
 
-import * as core from "./edge_sessions.js";
 import { InvalidExpiry, InvalidSetting, SessionClosed, SessionInterrupted, Unserializable, toError } from "./errors.js";
 
-export * from "./errors.js";
-export { memoryCache, memoryDb, memoryFiles } from "./adapters/memory.js";
+// --- values across the boundary (see the core's boundary.rs) -------------------
 
-const clock = () => Date.now() / 1000;
+// Python's JSON has NaN and the infinities; JSON text crosses them as
+// marked strings, and a real string starting with NUL gets one more NUL.
+const NON_FINITE = { NaN: "\0NaN", Infinity: "\0Infinity", "-Infinity": "\0-Infinity" };
+const REVIVED = { "\0NaN": Number.NaN, "\0Infinity": Number.POSITIVE_INFINITY, "\0-Infinity": Number.NEGATIVE_INFINITY };
 
-const rethrow = (error) => {
-  throw toError(error);
-};
-
-/**
- * A core call's answer as a Promise, its errors as our classes, `map`
- * applied to the value. The core answers at once unless storage waits,
- * so the common case costs one resolved Promise, not an async frame.
- * A session call that fails answers with the Error itself (see the core's
- * `settle`); no value it answers is an Error.
- */
-function run(call, map) {
-  try {
-    const answer = call();
-    if (answer instanceof Promise) return map ? answer.then(map, rethrow) : answer.catch(rethrow);
-    if (answer instanceof Error) return Promise.reject(toError(answer));
-    return Promise.resolve(map ? map(answer) : answer);
-  } catch (error) {
-    return Promise.reject(toError(error));
-  }
-}
-
-function now(given) {
-  return given ?? clock();
-}
-
-function text(value, name) {
-  if (typeof value !== "string") throw new InvalidSetting(`${name} must be a string`);
+function mark(key, value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : NON_FINITE[value];
+  if (typeof value === "string" && value.charCodeAt(0) === 0) return `\0${value}`;
+  if (typeof value === "bigint") throw new Unserializable("a BigInt cannot be written as JSON");
   return value;
 }
 
-function keys(list, name) {
-  if (list == null) return [];
-  if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
-    throw new InvalidSetting(`${name} must be an array of strings`);
-  }
-  return list;
+function revive(key, value) {
+  if (typeof value !== "string" || value.charCodeAt(0) !== 0) return value;
+  return value in REVIVED ? REVIVED[value] : value.slice(1);
 }
 
-/** Refuses what JSON.stringify would silently turn into null. */
-function finiteNumbers(key, value) {
-  if (typeof value === "number" && !Number.isFinite(value)) throw new Unserializable(`${value} cannot be written as JSON`);
-  return value;
+/** Boundary JSON text as a JS value (`JSON.stringify` writes NUL as \u0000). */
+export function parseBoundary(text) {
+  return text.includes("\\u0000") ? JSON.parse(text, revive) : JSON.parse(text);
 }
 
-/** JSON text of a value, or Unserializable when JSON cannot hold it. */
-function toJson(value) {
+/** A list or dict as boundary JSON text; Unserializable when JSON cannot hold it. */
+function jsonOf(value) {
   let json;
   try {
-    // The replacer walks objects only when there may be a number to refuse.
-    json = typeof value === "object" && value !== null ? JSON.stringify(value, finiteNumbers) : JSON.stringify(finiteNumbers("", value));
+    json = JSON.stringify(value, mark);
   } catch (error) {
     if (error instanceof Unserializable) throw error;
     throw new Unserializable(`value cannot be written as JSON: ${error.message}`, { cause: error });
@@ -69,20 +46,61 @@ function toJson(value) {
   return json;
 }
 
-const fromJson = (json) => (json === undefined ? undefined : JSON.parse(json));
+/**
+ * A value as the core takes it: `[scalar, json]`, a number, string, boolean
+ * or null as itself, anything else as JSON text. A string with a lone
+ * surrogate is refused (the boundary would silently make it U+FFFD).
+ */
+function valueArgs(value) {
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+      return [value, undefined];
+    case "string":
+      return [wellFormed(value, "a session value"), undefined];
+    case "object":
+      return value === null ? [null, undefined] : [undefined, jsonOf(value)];
+    default:
+      throw new Unserializable(`a ${typeof value} cannot be written as JSON`);
+  }
+}
 
-/** A dict key as the core gets it: lone surrogates would become U+FFFD and collide. */
-function keyOf(key) {
-  const text = String(key);
-  if (!text.isWellFormed()) throw new Unserializable("a session key must not contain a lone surrogate");
+/** `text` if it is well-formed UTF-16: Python's UnicodeEncodeError otherwise. */
+function wellFormed(text, what) {
+  if (!text.isWellFormed()) throw new Unserializable(`${what} must not contain a lone surrogate (Python cannot encode it either)`);
   return text;
+}
+
+// --- argument checks (every public function; never a trap in wasm) ---------------
+
+function text(value, name) {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+  return wellFormed(value, name);
+}
+
+function secretText(value, name) {
+  if (typeof value !== "string") throw new InvalidSetting(`${name} must be a string`);
+  return wellFormed(value, name);
+}
+
+function keys(list, name) {
+  if (list == null) return [];
+  if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
+    throw new InvalidSetting(`${name} must be an array of strings`);
+  }
+  return list.map((k) => wellFormed(k, name));
+}
+
+/** A dict key as the core gets it. */
+function keyOf(key) {
+  if (typeof key === "string") return wellFormed(key, "a session key");
+  return wellFormed(String(key), "a session key");
 }
 
 /** An optional string argument; anything else is a TypeError, never a trap in wasm. */
 function optionalText(value, name) {
   if (value == null) return undefined;
-  if (typeof value === "string") return value;
-  throw new TypeError(`${name} must be a string, null or undefined`);
+  return text(value, name);
 }
 
 /** A header as node:http may give it: a string, a list of strings, or nothing. */
@@ -91,10 +109,10 @@ function headerText(value, name, separator) {
   return optionalText(value, name);
 }
 
-/** `maxAge`: nothing, or a number of seconds (a typo must not turn expiry off). */
+/** `maxAge`: nothing, or a finite number of seconds (a typo must not turn expiry off). */
 function maxAgeOf(maxAge) {
   if (maxAge == null) return undefined;
-  if (typeof maxAge !== "number" || Number.isNaN(maxAge)) throw new InvalidSetting("maxAge must be a number of seconds");
+  if (typeof maxAge !== "number" || !Number.isFinite(maxAge)) throw new InvalidSetting("maxAge must be a finite number of seconds");
   return maxAge;
 }
 
@@ -105,6 +123,48 @@ function optionsOf(options) {
   return options;
 }
 
+/** Bytes for a `&[u8]` argument: a Uint8Array (a Buffer is one) or an ArrayBuffer; nothing else reaches wasm. */
+function bytesOf(value, name) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError(`${name} must be a Uint8Array or an ArrayBuffer`);
+}
+
+/** A string's UTF-8 bytes, or bytes as given. */
+function textOrBytes(value, name) {
+  return typeof value === "string" ? new TextEncoder().encode(text(value, name)) : bytesOf(value, name);
+}
+
+// Python's datetime stops at year 9999; a clock past it is milliseconds by mistake.
+const LATEST_SECONDS = 253_402_300_799;
+
+/** A clock reading: a finite number of seconds since the epoch in Python's range. */
+function isSeconds(now) {
+  return typeof now === "number" && Number.isFinite(now) && now >= 0 && now <= LATEST_SECONDS;
+}
+
+const CLOCK_RULE = "a finite number of seconds since the epoch (Date.now() / 1000, not milliseconds)";
+
+/** `now` as an option: nothing (the real clock), a number, or a function of none. */
+function clockOf(now, name = "now") {
+  if (now === undefined) return () => Date.now() / 1000;
+  if (typeof now === "function") {
+    return () => {
+      const reading = now();
+      if (!isSeconds(reading)) throw new TypeError(`${name}() returned ${describe(reading)}: it must return ${CLOCK_RULE}`);
+      return reading;
+    };
+  }
+  if (!isSeconds(now)) throw new InvalidSetting(`${name} must be ${CLOCK_RULE} or a function returning one, not ${describe(now)}`);
+  return () => now;
+}
+
+function describe(value) {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  return value === null ? "null" : value instanceof Date ? "a Date" : `a ${typeof value}`;
+}
+
 function sync(call) {
   try {
     return call();
@@ -113,74 +173,13 @@ function sync(call) {
   }
 }
 
-// --- django.core.signing ---------------------------------------------------
-
-/** `django.core.signing.dumps`. */
-export function dumps(value, options) {
-  const { secretKey, salt = "django.core.signing", compress = false, now: at } = optionsOf(options);
-  return sync(() => core.signingDumps(toJson(value), text(secretKey, "secretKey"), text(salt, "salt"), Boolean(compress), now(at)));
+/** A core answer that may be the Error itself (see the core's `answer`). */
+function checked(answer) {
+  if (answer instanceof Error) throw toError(answer);
+  return answer;
 }
 
-/** `django.core.signing.loads`. */
-export function loads(token, options) {
-  const { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now: at } = optionsOf(options);
-  return sync(() => fromJson(core.signingLoads(
-    text(token, "token"), text(secretKey, "secretKey"), keys(fallbackKeys, "fallbackKeys"),
-    text(salt, "salt"), maxAgeOf(maxAge), now(at))));
-}
-
-/** `django.core.signing.Signer` (HMAC-SHA256). */
-export class Signer {
-  #core;
-  constructor(options) {
-    const { key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = optionsOf(options);
-    this.#core = sync(() => new core.SignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep")));
-  }
-  sign(value) { return this.#core.sign(String(value)); }
-  unsign(signedValue) { return sync(() => this.#core.unsign(text(signedValue, "signedValue"))); }
-}
-
-/** `django.core.signing.TimestampSigner` (HMAC-SHA256, base62 timestamps). */
-export class TimestampSigner {
-  #core;
-  constructor(options) {
-    const { key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = optionsOf(options);
-    this.#core = sync(() => new core.TimestampSignerCore(text(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt")));
-  }
-  sign(value, { now: at } = {}) { return this.#core.sign(String(value), now(at)); }
-  unsign(signedValue, { maxAge, now: at } = {}) {
-    return sync(() => this.#core.unsign(text(signedValue, "signedValue"), maxAgeOf(maxAge), now(at)));
-  }
-  signObject(value, { compress = false, now: at } = {}) {
-    return sync(() => this.#core.signObject(toJson(value), Boolean(compress), now(at)));
-  }
-  unsignObject(signedObject, { maxAge, now: at } = {}) {
-    return sync(() => fromJson(this.#core.unsignObject(text(signedObject, "signedObject"), maxAgeOf(maxAge), now(at))));
-  }
-}
-
-const INT64 = 2n ** 63n;
-
-/** `n` as a 64-bit integer, or a RangeError rather than a silent wrap. */
-function int64(n) {
-  const big = typeof n === "bigint" ? n : Number.isSafeInteger(n) ? BigInt(n) : null;
-  if (big === null || big < -INT64 || big >= INT64) throw new RangeError(`b62Encode takes a 64-bit integer, not ${n}`);
-  return big;
-}
-
-/** The encoding primitives of `django.core.signing` and `django.utils.crypto`. */
-export const signing = Object.freeze({
-  b62Encode: (n) => core.b62Encode(int64(n)),
-  b62Decode: (s) => sync(() => core.b62Decode(text(s, "s"))),
-  b64Encode: (bytes) => core.b64Encode(bytes),
-  b64Decode: (s) => sync(() => core.b64Decode(typeof s === "string" ? new TextEncoder().encode(s) : s)),
-  saltedHmac: (keySalt, value, secret, algorithm = "sha1") =>
-    sync(() => core.saltedHmac(text(keySalt, "keySalt"), typeof value === "string" ? new TextEncoder().encode(value) : value, text(secret, "secret"), algorithm)),
-  base64Hmac: (salt, value, key, algorithm = "sha1") =>
-    sync(() => core.base64Hmac(text(salt, "salt"), text(value, "value"), text(key, "key"), algorithm)),
-});
-
-// --- sessions ----------------------------------------------------------------
+// --- session internals ---------------------------------------------------------------
 
 const CORE = Symbol("edge-sessions core");
 
@@ -196,14 +195,19 @@ const closed = () => {
 class ReleasedCore {
   #json;
   #state;
-  constructor(json) { this.#json = json; }
-  #read(name) { return (this.#state ??= JSON.parse(this.#json ?? "{}"))[name] ?? undefined; }
+  constructor(json) {
+    this.#json = json;
+  }
+  #read(name) {
+    this.#state ??= parseBoundary(this.#json ?? "{}");
+    return this.#state[name] ?? null;
+  }
   sessionKey() { return this.#read("sessionKey"); }
   accessed() { return this.#read("accessed"); }
   modified() { return this.#read("modified"); }
   isLoaded() { return this.#read("isLoaded"); }
   loadProblem() { return this.#read("loadProblem"); }
-  peek() { const dict = this.#read("peek"); return dict === undefined ? undefined : JSON.stringify(dict); }
+  peek() { return this.#read("peek") ?? undefined; }
 }
 Object.setPrototypeOf(ReleasedCore.prototype, new Proxy({}, { get: (_, name) => (typeof name === "symbol" ? undefined : closed) }));
 
@@ -217,20 +221,30 @@ Object.setPrototypeOf(ReleasedCore.prototype, new Proxy({}, { get: (_, name) => 
 function release(session, finalState) {
   const core = session[CORE];
   if (core instanceof ReleasedCore) return;
-  session[CORE] = new ReleasedCore(finalState ?? core.finalState());
+  let state = finalState;
+  if (state === undefined) {
+    const answer = core.finalState();
+    state = answer instanceof Error ? undefined : answer;
+  }
+  session[CORE] = new ReleasedCore(state);
   core.free();
 }
 
 /** Python's isoformat for a Date or an ISO string. */
 function isoOf(value, what) {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "string") return value;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new InvalidExpiry(`${what} is an invalid Date`);
+    return value.toISOString();
+  }
+  if (typeof value === "string") return wellFormed(value, what);
   throw new InvalidExpiry(`${what} must be a Date or an ISO 8601 string`);
 }
 
-/** A value as `_session_expiry` would store it, as JSON text. */
+/** A value as `_session_expiry` would store it, as boundary JSON text. */
 function storedExpiry(value) {
-  return value instanceof Date ? JSON.stringify(value.toISOString()) : toJson(value);
+  if (value instanceof Date) return JSON.stringify(isoOf(value, "expiry"));
+  if (typeof value === "number" && !Number.isFinite(value)) throw new InvalidExpiry(`expiry ${value} is not a finite number of seconds`);
+  return value === null ? "null" : jsonOf(value);
 }
 
 /** `set_expiry`'s argument as the core's [kind, seconds, iso]. */
@@ -241,175 +255,14 @@ function expiryArgs(value) {
   };
   if (value == null) return ["default", 0, undefined];
   if (typeof value === "number") return ["seconds", finite(value), undefined];
-  if (value instanceof Date && Number.isNaN(value.getTime())) throw new InvalidExpiry("expiry is an invalid Date");
   if (value instanceof Date || typeof value === "string") return ["at", 0, isoOf(value, "expiry")];
   if (typeof value === "object" && typeof value.seconds === "number") return ["in", finite(value.seconds), undefined];
   throw new InvalidExpiry("setExpiry takes null, seconds, a Date, an ISO string or { seconds } (a timedelta)");
 }
 
-/**
- * One session with Django's dict semantics. Values go in and out as JSON:
- * `get` hands back a copy, so changing a nested object changes nothing
- * until it is `set` again.
- */
-export class Session {
-  constructor(sessionCore) {
-    this[CORE] = sessionCore;
-  }
-  get sessionKey() { return this[CORE].sessionKey() ?? null; }
-  get accessed() { return this[CORE].accessed() ?? true; }
-  set accessed(value) { sync(() => this[CORE].setFlags(Boolean(value), undefined)); }
-  get modified() { return this[CORE].modified() ?? true; }
-  set modified(value) { sync(() => this[CORE].setFlags(undefined, Boolean(value))); }
-  get isLoaded() { return this[CORE].isLoaded() ?? false; }
-  get loadProblem() { return this[CORE].loadProblem() ?? null; }
-
-  load() { return run(() => this[CORE].load()); }
-  get(key, defaultValue) {
-    // The core answers a string as JSON text, null/booleans/numbers as themselves.
-    return run(() => this[CORE].get(keyOf(key)), (answer) => (answer === undefined ? defaultValue : typeof answer === "string" ? JSON.parse(answer) : answer));
-  }
-  set(key, value) { return run(() => this[CORE].set(keyOf(key), toJson(value))); }
-  delete(key) { return run(() => this[CORE].delete(keyOf(key))); }
-  has(key) { return run(() => this[CORE].has(keyOf(key))); }
-  async pop(key, defaultValue) {
-    const json = await run(() => this[CORE].pop(keyOf(key), defaultValue === undefined ? undefined : toJson(defaultValue)));
-    return fromJson(json);
-  }
-  async setdefault(key, value) { return JSON.parse(await run(() => this[CORE].setdefault(keyOf(key), toJson(value)))); }
-  update(entries) {
-    const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries ?? {});
-    return run(() => this[CORE].update(toJson(pairs)));
-  }
-  async keys() { return JSON.parse(await run(() => this[CORE].keys())); }
-  async values() { return JSON.parse(await run(() => this[CORE].values())); }
-  async items() { return JSON.parse(await run(() => this[CORE].items())); }
-  size() { return run(() => this[CORE].len()); }
-  clear() { return run(() => this[CORE].clear()); }
-  isEmpty() { return run(() => this[CORE].isEmpty()); }
-  peek() { return fromJson(this[CORE].peek()); }
-
-  setTestCookie() { return run(() => this[CORE].setTestCookie()); }
-  testCookieWorked() { return run(() => this[CORE].testCookieWorked()); }
-  deleteTestCookie() { return run(() => this[CORE].deleteTestCookie()); }
-
-  setExpiry(value) {
-    return run(() => this[CORE].setExpiry(...expiryArgs(value)));
-  }
-  #expiryArgs({ modification, expiry } = {}) {
-    return [modification == null ? undefined : isoOf(modification, "modification"),
-      expiry === undefined ? undefined : storedExpiry(expiry)];
-  }
-  getExpiryAge(options) { return run(() => this[CORE].getExpiryAge(...this.#expiryArgs(options))); }
-  async getExpiryDate(options = {}) {
-    const iso = await run(() => this[CORE].getExpiryDate(...this.#expiryArgs(options)));
-    return options.format === "iso" ? iso : new Date(iso);
-  }
-  getExpireAtBrowserClose() { return run(() => this[CORE].getExpireAtBrowserClose()); }
-
-  save({ mustCreate = false } = {}) { return run(() => this[CORE].save(Boolean(mustCreate))); }
-  create() { return run(() => this[CORE].create()); }
-  exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
-  deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(optionalText(sessionKey, "sessionKey"))); }
-  flush() { return run(() => this[CORE].flush()); }
-
-  /**
-   * Django's `SessionMiddleware.process_response` for this session: saves it
-   * when Django would and says which headers to add. Throws
-   * SessionInterrupted when the session was deleted meanwhile (answer 400).
-   * It ends the session's request: the session is freed (see `release`).
-   */
-  async processResponse(status = 200, vary = null) {
-    let finalState;
-    try {
-      if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError("status must be an HTTP status code");
-      const existing = headerText(vary, "the Vary header", ", ");
-      if (existing?.includes("\0")) throw new TypeError("the Vary header must not contain NUL");
-      // "setCookie NUL vary NUL finalState", an absent header empty (see the core's finish()).
-      const packed = await run(() => this[CORE].finish(status, existing));
-      const end = packed.indexOf("\0");
-      const varyEnd = packed.indexOf("\0", end + 1);
-      finalState = packed.slice(varyEnd + 1);
-      return { setCookie: packed.slice(0, end) || undefined, vary: packed.slice(end + 1, varyEnd) || undefined };
-    } finally {
-      release(this, finalState);
-    }
-  }
-  cycleKey() { return run(() => this[CORE].cycleKey()); }
-}
-
-/**
- * The settings and storage of one application: build it once, then open a
- * session per request. Throws InvalidSetting at once for a bad option.
- */
-export class Sessions {
-  #core;
-  #clock;
-  constructor(options) {
-    const { cache, db, files, now: clockOption, storageTimeout, ...settings } = optionsOf(options);
-    if (clockOption !== undefined && typeof clockOption !== "function") {
-      throw new InvalidSetting("now must be a function returning seconds since the epoch");
-    }
-    if (storageTimeout !== undefined && !(storageTimeout > 0 && storageTimeout < 2 ** 31)) {
-      throw new InvalidSetting("storageTimeout must be a positive number of milliseconds");
-    }
-    this.#clock = clockOption ?? clock;
-    const timed = (adapter, methods) => (storageTimeout && adapter ? withTimeout(adapter, methods, storageTimeout) : adapter);
-    this.#core = sync(() => new core.SessionsCore(toJson(settings),
-      timed(cache, ["get", "set", "add", "delete", "replaceIf"]),
-      timed(db, ["get", "exists", "insert", "update", "delete", "deleteExpired", "updateIf"]),
-      timed(files, ["read", "exists", "write", "remove", "list"])));
-    /** The settings in force (secrets left out). */
-    this.settings = Object.freeze(JSON.parse(this.#core.settingsJson()));
-  }
-
-  /** `SessionStore(sessionKey)`. */
-  open(sessionKey = null) {
-    return new Session(sync(() => this.#core.open(optionalText(sessionKey, "sessionKey"), this.#clock())));
-  }
-
-  /** The session a request's Cookie header names (a new one if none). */
-  fromRequest(request) {
-    return this.fromCookieHeader(request.headers.get("cookie"));
-  }
-
-  /** The session a raw Cookie header names, for servers without Request objects. */
-  fromCookieHeader(header) {
-    return new Session(this.#core.fromCookieHeader(headerText(header, "the Cookie header", "; "), this.#clock()));
-  }
-
-  /** Removes expired sessions (for a cron / `scheduled` handler). */
-  clearExpired() { return run(() => this.#core.clearExpired(this.#clock())); }
-
-  /**
-   * Django's SessionMiddleware around one request: `view(session)` makes
-   * the Response; then the session is saved and Set-Cookie / Vary added as
-   * Django would. A session deleted meanwhile gives 400 (SessionInterrupted).
-   */
-  async handle(request, view) {
-    const session = this.fromRequest(request);
-    let response, setCookie, vary;
-    try {
-      response = await view(session);
-      ({ setCookie, vary } = await session.processResponse(response.status, response.headers.get("vary")));
-    } catch (error) {
-      if (error instanceof SessionInterrupted) {
-        return new Response("Bad Request (400)", { status: 400, headers: { "content-type": "text/plain" } });
-      }
-      throw error;
-    } finally {
-      release(session);
-    }
-    if (setCookie === undefined && vary === undefined) return response;
-    try {
-      addHeaders(response.headers, setCookie, vary);
-    } catch {
-      // Immutable headers (a Response from fetch): copy the response.
-      response = new Response(response.body, response);
-      addHeaders(response.headers, setCookie, vary);
-    }
-    return response;
-  }
+function addHeaders(headers, setCookie, vary) {
+  if (vary !== undefined) headers.set("vary", vary);
+  if (setCookie !== undefined) headers.append("set-cookie", setCookie);
 }
 
 /**
@@ -440,26 +293,312 @@ function withTimeout(adapter, methods, ms) {
   return timed;
 }
 
-function addHeaders(headers, setCookie, vary) {
-  if (vary !== undefined) headers.set("vary", vary);
-  if (setCookie !== undefined) headers.append("set-cookie", setCookie);
-}
+/** Method names of each kind of adapter, as the core asks for them. */
+export const ADAPTER_METHODS = Object.freeze({
+  cache: Object.freeze(["get", "set", "add", "delete", "replaceIf"]),
+  db: Object.freeze(["get", "exists", "insert", "update", "delete", "deleteExpired", "updateIf"]),
+  files: Object.freeze(["read", "exists", "write", "remove", "list"]),
+});
+
+// --- the API over one core -------------------------------------------------------------
 
 /**
- * Wraps a fetch handler: `handler(request, session, env, ctx)` gets the
- * request's session; the returned `(request, env, ctx) => Promise<Response>`
- * applies Django's response rules. `options` may be a function of `env`
- * (Workers bindings and secrets live there); it is called once per env.
+ * The public API over one module's glue (`core`). `sync`: the module's
+ * session operations answer at once (signed_cookies); otherwise they
+ * answer Promises.
  */
-export function withSession(handler, options) {
-  const fixed = typeof options === "function" ? null : new Sessions(options);
-  const perEnv = new WeakMap();
-  const sessionsFor = (env) => {
-    const key = env !== null && typeof env === "object" ? env : perEnv;
-    let sessions = perEnv.get(key);
-    if (!sessions) perEnv.set(key, (sessions = new Sessions(options(env))));
-    return sessions;
-  };
-  return (request, env, ctx) =>
-    (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
+export function bind(core, { sync: answersAtOnce }) {
+  /**
+   * A session call's answer: at once (signed) or as a Promise (full), the
+   * core's Error thrown or rejected as our class, `map` applied to the value.
+   */
+  const run = answersAtOnce
+    ? (call) => checked(sync(call))
+    : (call) => {
+        try {
+          const answer = call();
+          if (answer instanceof Promise) return answer.catch((error) => Promise.reject(toError(error)));
+          if (answer instanceof Error) return Promise.reject(toError(answer));
+          return Promise.resolve(answer);
+        } catch (error) {
+          return Promise.reject(toError(error));
+        }
+      };
+  const then = answersAtOnce ? (value, map) => map(value) : (promise, map) => promise.then(map);
+
+  // --- django.core.signing ---
+
+  /** `django.core.signing.dumps`. */
+  function dumps(value, options) {
+    const { secretKey, salt = "django.core.signing", compress = false, now } = optionsOf(options);
+    const [scalar, json] = valueArgs(value);
+    return sync(() => checked(core.signingDumps(scalar, json, secretText(secretKey, "secretKey"), text(salt, "salt"), Boolean(compress), clockOf(now)())));
+  }
+
+  /** `django.core.signing.loads`. */
+  function loads(token, options) {
+    const { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now } = optionsOf(options);
+    return sync(() => checked(core.signingLoads(
+      text(token, "token"), secretText(secretKey, "secretKey"), keys(fallbackKeys, "fallbackKeys"),
+      text(salt, "salt"), maxAgeOf(maxAge), clockOf(now)())));
+  }
+
+  /** `django.core.signing.Signer` (HMAC-SHA256). */
+  class Signer {
+    #core;
+    constructor(options) {
+      const { key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = optionsOf(options);
+      this.#core = sync(() => checked(core.SignerCore.create(secretText(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep"))));
+    }
+    sign(value) { return this.#core.sign(text(value, "value")); }
+    unsign(signedValue) { return sync(() => checked(this.#core.unsign(text(signedValue, "signedValue")))); }
+  }
+
+  /** `django.core.signing.TimestampSigner` (HMAC-SHA256, base62 timestamps). */
+  class TimestampSigner {
+    #core;
+    constructor(options) {
+      const { key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = optionsOf(options);
+      this.#core = sync(() => checked(core.TimestampSignerCore.create(secretText(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"))));
+    }
+    sign(value, { now } = {}) { return this.#core.sign(text(value, "value"), clockOf(now)()); }
+    unsign(signedValue, { maxAge, now } = {}) {
+      return sync(() => checked(this.#core.unsign(text(signedValue, "signedValue"), maxAgeOf(maxAge), clockOf(now)())));
+    }
+    signObject(value, { compress = false, now } = {}) {
+      const [scalar, json] = valueArgs(value);
+      return sync(() => checked(this.#core.signObject(scalar, json, Boolean(compress), clockOf(now)())));
+    }
+    unsignObject(signedObject, { maxAge, now } = {}) {
+      return sync(() => checked(this.#core.unsignObject(text(signedObject, "signedObject"), maxAgeOf(maxAge), clockOf(now)())));
+    }
+  }
+
+  const INT64 = 2n ** 63n;
+
+  /** `n` as a 64-bit integer, or a RangeError rather than a silent wrap. */
+  function int64(n) {
+    const big = typeof n === "bigint" ? n : Number.isSafeInteger(n) ? BigInt(n) : null;
+    if (big === null || big < -INT64 || big >= INT64) throw new RangeError(`b62Encode takes a 64-bit integer, not ${describe(n)}`);
+    return big;
+  }
+
+  /** The encoding primitives of `django.core.signing` and `django.utils.crypto`. */
+  const signing = Object.freeze({
+    b62Encode: (n) => core.b62Encode(int64(n)),
+    b62Decode: (s) => sync(() => checked(core.b62Decode(text(s, "s")))),
+    b64Encode: (bytes) => core.b64Encode(bytesOf(bytes, "bytes")),
+    b64Decode: (s) => sync(() => checked(core.b64Decode(textOrBytes(s, "s")))),
+    saltedHmac: (keySalt, value, secret, algorithm = "sha1") =>
+      sync(() => checked(core.saltedHmac(text(keySalt, "keySalt"), textOrBytes(value, "value"), secretText(secret, "secret"), text(algorithm, "algorithm")))),
+    base64Hmac: (salt, value, key, algorithm = "sha1") =>
+      sync(() => checked(core.base64Hmac(text(salt, "salt"), text(value, "value"), secretText(key, "key"), text(algorithm, "algorithm")))),
+  });
+
+  // --- sessions ---
+
+  /**
+   * One session with Django's dict semantics. Values are copied in and out:
+   * `get` hands back a copy, so changing a nested object changes nothing
+   * until it is `set` again.
+   */
+  class Session {
+    constructor(sessionCore) {
+      this[CORE] = sessionCore;
+    }
+    get sessionKey() { return sync(() => checked(this[CORE].sessionKey())); }
+    get accessed() { return sync(() => checked(this[CORE].accessed())); }
+    set accessed(value) { sync(() => checked(this[CORE].setFlags(Boolean(value), undefined))); }
+    get modified() { return sync(() => checked(this[CORE].modified())); }
+    set modified(value) { sync(() => checked(this[CORE].setFlags(undefined, Boolean(value)))); }
+    get isLoaded() { return sync(() => checked(this[CORE].isLoaded())); }
+    get loadProblem() { return sync(() => checked(this[CORE].loadProblem())); }
+
+    load() { return run(() => this[CORE].load()); }
+    get(key, defaultValue) {
+      const answer = run(() => this[CORE].get(keyOf(key)));
+      return defaultValue === undefined ? answer : then(answer, (value) => (value === undefined ? defaultValue : value));
+    }
+    set(key, value) {
+      const k = keyOf(key);
+      const [scalar, json] = valueArgs(value);
+      return run(() => this[CORE].set(k, scalar, json));
+    }
+    delete(key) { return run(() => this[CORE].delete(keyOf(key))); }
+    has(key) { return run(() => this[CORE].has(keyOf(key))); }
+    pop(key, defaultValue) { return run(() => this[CORE].pop(keyOf(key), defaultValue)); }
+    setdefault(key, value) {
+      const k = keyOf(key);
+      const [scalar, json] = valueArgs(value);
+      return run(() => this[CORE].setdefault(k, scalar, json));
+    }
+    update(entries) {
+      if (entries === null || typeof entries !== "object") throw new Unserializable("update() takes an object, a Map or [key, value] pairs");
+      const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries);
+      return run(() => this[CORE].update(jsonOf(pairs)));
+    }
+    keys() { return run(() => this[CORE].keys()); }
+    values() { return run(() => this[CORE].values()); }
+    items() { return run(() => this[CORE].items()); }
+    size() { return run(() => this[CORE].len()); }
+    clear() { return run(() => this[CORE].clear()); }
+    isEmpty() { return run(() => this[CORE].isEmpty()); }
+    peek() { return sync(() => checked(this[CORE].peek())); }
+
+    setTestCookie() { return run(() => this[CORE].setTestCookie()); }
+    testCookieWorked() { return run(() => this[CORE].testCookieWorked()); }
+    deleteTestCookie() { return run(() => this[CORE].deleteTestCookie()); }
+
+    setExpiry(value) { return run(() => this[CORE].setExpiry(...expiryArgs(value))); }
+    #expiryArgs(query) {
+      const { modification, expiry } = query ?? {};
+      return [modification == null ? undefined : isoOf(modification, "modification"),
+        expiry === undefined ? undefined : storedExpiry(expiry)];
+    }
+    getExpiryAge(query) { return run(() => this[CORE].getExpiryAge(...this.#expiryArgs(query))); }
+    getExpiryDate(query) {
+      const iso = run(() => this[CORE].getExpiryDate(...this.#expiryArgs(query)));
+      return query?.format === "iso" ? iso : then(iso, (text) => new Date(text));
+    }
+    getExpireAtBrowserClose() { return run(() => this[CORE].getExpireAtBrowserClose()); }
+
+    save({ mustCreate = false } = {}) { return run(() => this[CORE].save(Boolean(mustCreate))); }
+    create() { return run(() => this[CORE].create()); }
+    exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
+    deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(optionalText(sessionKey, "sessionKey"))); }
+    flush() { return run(() => this[CORE].flush()); }
+    cycleKey() { return run(() => this[CORE].cycleKey()); }
+
+    /**
+     * Django's `SessionMiddleware.process_response` for this session: saves it
+     * when Django would and says which headers to add. Throws
+     * SessionInterrupted when the session was deleted meanwhile (answer 400).
+     * It ends the session's request: the session is freed (see `release`).
+     */
+    processResponse(status = 200, vary = null) {
+      let packed;
+      try {
+        if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError("status must be an HTTP status code");
+        const existing = headerText(vary, "the Vary header", ", ");
+        if (existing !== undefined && /[\0\r\n]/.test(existing)) throw new TypeError("the Vary header must not contain NUL, CR or LF");
+        packed = run(() => this[CORE].finish(status, existing));
+      } catch (error) {
+        release(this);
+        throw error;
+      }
+      // "setCookie NUL vary NUL finalState", an absent header empty (see the core's finish()).
+      const unpack = (text) => {
+        const end = text.indexOf("\0");
+        const varyEnd = text.indexOf("\0", end + 1);
+        release(this, text.slice(varyEnd + 1));
+        return { setCookie: text.slice(0, end) || undefined, vary: text.slice(end + 1, varyEnd) || undefined };
+      };
+      if (answersAtOnce) return unpack(packed);
+      return packed.then(unpack, (error) => {
+        release(this);
+        throw error;
+      });
+    }
+  }
+
+  /**
+   * The settings and storage of one application: build it once, then open a
+   * session per request. Throws InvalidSetting at once for a bad option.
+   */
+  class Sessions {
+    #core;
+    #clock;
+    constructor(options) {
+      const { cache, db, files, now, storageTimeout, cacheKeyFunction, ...settings } = optionsOf(options);
+      this.#clock = clockOf(now);
+      if (storageTimeout !== undefined && !(typeof storageTimeout === "number" && storageTimeout > 0 && storageTimeout < 2 ** 31)) {
+        throw new InvalidSetting("storageTimeout must be a positive number of milliseconds (below 2**31)");
+      }
+      if (answersAtOnce && settings.engine === undefined) settings.engine = "signed_cookies";
+      const timed = (adapter, methods) => (storageTimeout && adapter ? withTimeout(adapter, methods, storageTimeout) : adapter);
+      let optionsJson;
+      try {
+        // Plain JSON: a NaN setting arrives as null and is refused by name.
+        optionsJson = JSON.stringify(settings);
+      } catch (error) {
+        throw new InvalidSetting(`options must be JSON-like: ${error.message}`, { cause: error });
+      }
+      this.#core = sync(() => checked(core.SessionsCore.create(optionsJson,
+        timed(cache, ADAPTER_METHODS.cache), timed(db, ADAPTER_METHODS.db), timed(files, ADAPTER_METHODS.files),
+        cacheKeyFunction)));
+      /** The settings in force (secrets left out). */
+      this.settings = Object.freeze(checked(this.#core.settings()));
+    }
+
+    /** `SessionStore(sessionKey)`. */
+    open(sessionKey = null) {
+      const key = optionalText(sessionKey, "sessionKey");
+      return new Session(sync(() => checked(this.#core.open(key, this.#clock()))));
+    }
+
+    /** The session a request's Cookie header names (a new one if none). */
+    fromRequest(request) {
+      return this.fromCookieHeader(request.headers.get("cookie"));
+    }
+
+    /** The session a raw Cookie header names, for servers without Request objects. */
+    fromCookieHeader(header) {
+      const cookie = headerText(header, "the Cookie header", "; ");
+      return new Session(sync(() => checked(this.#core.fromCookieHeader(cookie, this.#clock()))));
+    }
+
+    /** Removes expired sessions (for a cron / `scheduled` handler). */
+    clearExpired() { return run(() => this.#core.clearExpired(this.#clock())); }
+
+    /**
+     * Django's SessionMiddleware around one request: `view(session)` makes
+     * the Response; then the session is saved and Set-Cookie / Vary added as
+     * Django would. A session deleted meanwhile gives 400 (SessionInterrupted).
+     */
+    async handle(request, view) {
+      const session = this.fromRequest(request);
+      let response, setCookie, vary;
+      try {
+        response = await view(session);
+        ({ setCookie, vary } = await session.processResponse(response.status, response.headers.get("vary")));
+      } catch (error) {
+        if (error instanceof SessionInterrupted) {
+          return new Response("Bad Request (400)", { status: 400, headers: { "content-type": "text/plain" } });
+        }
+        throw error;
+      } finally {
+        release(session);
+      }
+      if (setCookie === undefined && vary === undefined) return response;
+      try {
+        addHeaders(response.headers, setCookie, vary);
+      } catch {
+        // Immutable headers (a Response from fetch): copy the response.
+        response = new Response(response.body, response);
+        addHeaders(response.headers, setCookie, vary);
+      }
+      return response;
+    }
+  }
+
+  /**
+   * Wraps a fetch handler: `handler(request, session, env, ctx)` gets the
+   * request's session; the returned `(request, env, ctx) => Promise<Response>`
+   * applies Django's response rules. `options` may be a function of `env`
+   * (Workers bindings and secrets live there); it is called once per env.
+   */
+  function withSession(handler, options) {
+    const fixed = typeof options === "function" ? null : new Sessions(options);
+    const perEnv = new WeakMap();
+    const sessionsFor = (env) => {
+      const key = env !== null && typeof env === "object" ? env : perEnv;
+      let sessions = perEnv.get(key);
+      if (!sessions) perEnv.set(key, (sessions = new Sessions(options(env))));
+      return sessions;
+    };
+    return (request, env, ctx) =>
+      (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
+  }
+
+  return { dumps, loads, Signer, TimestampSigner, signing, Session, Sessions, withSession };
 }

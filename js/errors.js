@@ -1,5 +1,7 @@
 // The errors edge-sessions throws: one class per stable `name`, each also
 // carrying it as `code`. SignatureExpired is a BadSignature, as in Django.
+// The core names its errors (Rust's `Error::name`); `toError` turns the
+// core's plain Error into the class of that name.
 
 /** Base class of every error edge-sessions throws. */
 export class EdgeSessionsError extends Error {
@@ -11,8 +13,14 @@ export class EdgeSessionsError extends Error {
   static errorName = "EdgeSessionsError";
 }
 
-const define = (name, Base = EdgeSessionsError) =>
-  ({ [name]: class extends Base { static errorName = name; } })[name];
+/** Every class by its name: `define` registers each one, once. */
+const byName = Object.create(null);
+
+function define(name, Base = EdgeSessionsError) {
+  const cls = { [name]: class extends Base { static errorName = name; } }[name];
+  byName[name] = cls;
+  return cls;
+}
 
 export const BadSignature = define("BadSignature");
 export const SignatureExpired = define("SignatureExpired", BadSignature);
@@ -30,13 +38,10 @@ export const UpdateError = define("UpdateError");
 export const KeySpaceExhausted = define("KeySpaceExhausted");
 export const SessionBusy = define("SessionBusy");
 export const SessionClosed = define("SessionClosed");
+export const NotInitialized = define("NotInitialized");
 
-const byName = Object.fromEntries(
-  [BadSignature, SignatureExpired, BadPayload, Unserializable, InvalidSetting,
-    SessionInterrupted, StorageError, CookieTooLarge, KeyError, InvalidExpiry,
-    InvalidSessionKey, CreateError, UpdateError, KeySpaceExhausted, SessionBusy, SessionClosed]
-    .map((cls) => [cls.errorName, cls]),
-);
+/** The names of every class above, for the check against the core's names. */
+export const ERROR_NAMES = Object.freeze(Object.keys(byName));
 
 /** The core's plain Error (named by Rust) as the exported class. */
 export function toError(error) {

@@ -183,7 +183,8 @@ pub fn http_date(seconds: f64) -> Result<String> {
     let secs = seconds.floor();
     if !secs.is_finite() || secs.abs() > 253_402_300_799.0 {
         return Err(Error::InvalidExpiry(format!(
-            "timestamp {seconds} out of range"
+            "timestamp {} out of range",
+            crate::float::repr(seconds)
         )));
     }
     let secs = secs as i64;

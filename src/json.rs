@@ -48,7 +48,7 @@ fn too_deep() -> Error {
     ))
 }
 
-fn write_value(out: &mut String, value: &Value, depth_left: usize) -> Result<()> {
+pub(crate) fn write_value(out: &mut String, value: &Value, depth_left: usize) -> Result<()> {
     match value {
         Value::None => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),

@@ -32,10 +32,12 @@ pub mod float;
 pub mod json;
 pub mod middleware;
 pub mod options;
+#[cfg(feature = "stores")]
 pub mod pickle;
 pub mod session;
 pub mod settings;
 pub mod signing;
+#[cfg(feature = "stores")]
 pub mod store;
 pub mod value;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]

@@ -33,14 +33,17 @@ pub const DEFAULT_MAX_INFLATED_SIZE: usize = 1 << 20;
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Digests `salted_hmac` accepts. Signers always use SHA-256, as Django's do.
+/// Digests `salted_hmac` accepts. Signers always use SHA-256, as Django's
+/// do; SHA-1 and SHA-512 come with the `digests` feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {
     /// `hashlib.sha1`, Django's default for `salted_hmac` itself.
+    #[cfg(feature = "digests")]
     Sha1,
     /// `hashlib.sha256`, what every `Signer` uses.
     Sha256,
     /// `hashlib.sha512`.
+    #[cfg(feature = "digests")]
     Sha512,
 }
 
@@ -187,8 +190,10 @@ pub fn salted_hmac(algorithm: Algorithm, key_salt: &str, value: &[u8], secret: &
         }};
     }
     match algorithm {
+        #[cfg(feature = "digests")]
         Algorithm::Sha1 => run!(sha1::Sha1),
         Algorithm::Sha256 => run!(Sha256),
+        #[cfg(feature = "digests")]
         Algorithm::Sha512 => run!(sha2::Sha512),
     }
 }

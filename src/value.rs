@@ -464,6 +464,11 @@ impl Dict {
         self.entries.iter().map(|(_, v)| v)
     }
 
+    /// The values in order, to change in place.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
     /// `(key, value)` pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))

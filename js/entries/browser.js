@@ -1,7 +1,9 @@
 // Browsers and bundlers: fetch and compile the module beside this file
 // (top-level await; browsers refuse to compile large modules synchronously).
-import init from "./edge_sessions.js";
+import init, { useJsonParse } from "./edge_sessions.js";
+import { parseBoundary } from "./api.js";
 
 await init({ module_or_path: new URL("./edge_sessions_bg.wasm", import.meta.url) });
+useJsonParse(parseBoundary);
 
-export * from "./api.js";
+export * from "./main.js";

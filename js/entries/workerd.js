@@ -1,8 +1,10 @@
 // Cloudflare Workers: the bundler hands the .wasm import over as a
 // precompiled WebAssembly.Module (code generation at run time is forbidden).
 import wasmModule from "./edge_sessions_bg.wasm";
-import { initSync } from "./edge_sessions.js";
+import { initSync, useJsonParse } from "./edge_sessions.js";
+import { parseBoundary } from "./api.js";
 
 initSync({ module: wasmModule });
+useJsonParse(parseBoundary);
 
-export * from "./api.js";
+export * from "./main.js";

@@ -27,14 +27,14 @@ extern "C" {
     fn set(
         this: &CacheAdapter,
         key: &str,
-        value: &str,
+        value: &JsValue,
         ttl_seconds: f64,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn add(
         this: &CacheAdapter,
         key: &str,
-        value: &str,
+        value: &JsValue,
         ttl_seconds: f64,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
@@ -43,9 +43,9 @@ extern "C" {
     fn replace_if(
         this: &CacheAdapter,
         key: &str,
-        value: &str,
+        value: &JsValue,
         ttl_seconds: f64,
-        expected: &str,
+        expected: &JsValue,
     ) -> Result<JsValue, JsValue>;
 
     /// `{ get, exists, insert, update, delete, deleteExpired }` on `django_session`.
@@ -180,37 +180,82 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 
 /// A cache adapter for one session.
 pub(super) struct JsCache {
-    pub(super) adapter: CacheAdapter,
-    pub(super) fault: Fault,
+    adapter: CacheAdapter,
+    fault: Fault,
+    /// Entries cross as bytes (a `Uint8Array`: pickles) rather than text
+    /// (a string: JSON), as the configured format writes them.
+    binary: bool,
+}
+
+impl JsCache {
+    pub(super) fn new(
+        adapter: CacheAdapter,
+        fault: &Fault,
+        config: &crate::session::Config,
+    ) -> Self {
+        JsCache {
+            adapter,
+            fault: fault.clone(),
+            binary: config.settings.cache_format == crate::settings::CacheFormat::Pickle,
+        }
+    }
+
+    /// An entry as the adapter is given it.
+    fn entry(&self, bytes: &[u8]) -> JsValue {
+        if self.binary {
+            js_sys::Uint8Array::from(bytes).into()
+        } else {
+            // JSON entries are ASCII (ensure_ascii), so this is exact.
+            JsValue::from_str(&String::from_utf8_lossy(bytes))
+        }
+    }
+}
+
+/// An entry as an adapter returns it: a string, a `Uint8Array` (a Node
+/// `Buffer` is one), or an `ArrayBuffer`.
+fn entry_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        return Some(text.into_bytes());
+    }
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Some(bytes.to_vec());
+    }
+    value
+        .dyn_ref::<js_sys::ArrayBuffer>()
+        .map(|buffer| js_sys::Uint8Array::new(buffer).to_vec())
 }
 
 impl CacheStore for JsCache {
-    async fn get(&self, key: &str) -> Result<Option<String>> {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let value = answer(&self.fault, "cache get()", self.adapter.get(key)).await?;
         if absent(&value) {
             return Ok(None);
         }
-        value
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| wrong("cache get()", "a string or null"))
+        entry_bytes(&value).map(Some).ok_or_else(|| {
+            wrong(
+                "cache get()",
+                "a string, a Uint8Array, an ArrayBuffer or null",
+            )
+        })
     }
-    async fn set(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<()> {
+    async fn set(&self, key: &str, value: &[u8], ttl_seconds: u64) -> Result<()> {
         answer(
             &self.fault,
             "cache set()",
-            self.adapter.set(key, value, ttl_seconds as f64),
+            self.adapter
+                .set(key, &self.entry(value), ttl_seconds as f64),
         )
         .await
         .map(drop)
     }
-    async fn add(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<bool> {
+    async fn add(&self, key: &str, value: &[u8], ttl_seconds: u64) -> Result<bool> {
         boolean(
             "cache add()",
             answer(
                 &self.fault,
                 "cache add()",
-                self.adapter.add(key, value, ttl_seconds as f64),
+                self.adapter
+                    .add(key, &self.entry(value), ttl_seconds as f64),
             )
             .await?,
         )
@@ -223,13 +268,16 @@ impl CacheStore for JsCache {
     async fn replace_if(
         &self,
         key: &str,
-        value: &str,
+        value: &[u8],
         ttl_seconds: u64,
-        expected: &str,
+        expected: &[u8],
     ) -> Result<bool> {
-        let call = self
-            .adapter
-            .replace_if(key, value, ttl_seconds as f64, expected);
+        let call = self.adapter.replace_if(
+            key,
+            &self.entry(value),
+            ttl_seconds as f64,
+            &self.entry(expected),
+        );
         boolean(
             "cache replaceIf()",
             answer(&self.fault, "cache replaceIf()", call).await?,

@@ -1,41 +1,129 @@
 //! Sessions for JS: `SessionsCore` holds the validated settings and the
 //! adapters (one per application); `SessionCore` is one request's session.
+//!
+//! The signed_cookies module (no `stores` feature) runs only that engine,
+//! and every operation answers at once. The full module runs all five
+//! over the JS adapters; an operation that waits on storage answers with
+//! a Promise.
 
-use super::adapters::{self, CacheAdapter, DbAdapter, Fault, FileAdapter, JsCache, JsDb, JsFiles};
-use super::{js_error, json_in, json_out, named_error, settle, to_js};
+use super::boundary;
+use super::{answer, js_error, named_error};
 use crate::cookie::{cookie_value, vary_with_cookie};
 use crate::datetime::DateTime;
-use crate::engines::{AnyEngine, Engine};
 use crate::error::{Error, Result};
-use crate::json::{Dict, Value};
-use crate::session::{Config, Expiry, ExpiryValue, Session};
+use crate::session::{Config, Engine, Expiry, ExpiryValue, Session};
+use crate::value::{Dict, Value};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 
-type JsEngine = AnyEngine<JsCache, JsDb, JsFiles>;
+#[cfg(feature = "stores")]
+use super::adapters::{self, CacheAdapter, DbAdapter, Fault, FileAdapter, JsCache, JsDb, JsFiles};
+
+/// The engine a JS session runs on.
+#[cfg(feature = "stores")]
+type JsEngine = crate::engines::AnyEngine<JsCache, JsDb, JsFiles>;
+#[cfg(not(feature = "stores"))]
+type JsEngine = crate::engines::SignedCookies;
+
+/// Where an adapter's own error waits to become the JS error's `cause`.
+#[cfg(not(feature = "stores"))]
+type Fault = ();
+
+/// The adapter error behind a storage failure, if any.
+fn take_cause(fault: &Fault) -> Option<JsValue> {
+    #[cfg(feature = "stores")]
+    return fault.take();
+    #[cfg(not(feature = "stores"))]
+    {
+        let () = fault;
+        None
+    }
+}
+
+/// Finishes an operation at once when it needs no I/O (signed cookies, a
+/// loaded session, a synchronous adapter); otherwise (full module only)
+/// hands it to the JS event loop and returns its Promise. A failure comes
+/// back as the Error itself (see [`answer`]).
+fn settle(
+    future: impl Future<Output = std::result::Result<JsValue, JsValue>> + 'static,
+) -> JsValue {
+    // One boxed `dyn` type: the machinery below is instantiated once, not per operation.
+    let mut future: Pin<Box<dyn Future<Output = std::result::Result<JsValue, JsValue>>>> =
+        Box::pin(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(value) | Err(value)) => value,
+        // The JsFutures inside re-register the real waker on the next poll.
+        #[cfg(feature = "stores")]
+        Poll::Pending => js_sys::futures::future_to_promise(future).into(),
+        // Signed cookies never wait.
+        #[cfg(not(feature = "stores"))]
+        Poll::Pending => js_error(
+            &Error::Storage("a signed_cookies operation waited".into()),
+            None,
+        ),
+    }
+}
 
 /// The settings and adapters of one application.
 #[wasm_bindgen]
 pub struct SessionsCore {
     config: Rc<Config>,
+    #[cfg(feature = "stores")]
     cache: Option<CacheAdapter>,
+    #[cfg(feature = "stores")]
     db: Option<DbAdapter>,
+    #[cfg(feature = "stores")]
     files: Option<FileAdapter>,
+}
+
+/// A cache `KEY_FUNCTION` given as a JS function of `(key, keyPrefix, version)`.
+fn key_function(function: JsValue) -> Result<Option<crate::session::KeyFunction>> {
+    if function.is_undefined() || function.is_null() {
+        return Ok(None);
+    }
+    let function: js_sys::Function = function.dyn_into().map_err(|_| Error::InvalidSetting {
+        setting: "CACHES KEY_FUNCTION",
+        reason: "cacheKeyFunction must be a function".into(),
+    })?;
+    Ok(Some(Rc::new(
+        move |key: &str, prefix: &str, version: i64| {
+            let made = function.call3(
+                &JsValue::NULL,
+                &JsValue::from_str(key),
+                &JsValue::from_str(prefix),
+                &JsValue::from_f64(version as f64),
+            );
+            made.ok()
+                .and_then(|k| k.as_string())
+                .ok_or_else(|| Error::Storage("cacheKeyFunction did not return a string".into()))
+        },
+    )))
 }
 
 #[wasm_bindgen]
 impl SessionsCore {
-    /// Validates everything up front: settings (`options_json` holds the
-    /// settings options) and that the engine has the adapters it needs.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
+    /// Validates everything up front: the settings (`options_json` holds
+    /// the options the `js/` layer passes on, see [`crate::options`]) and
+    /// that the engine has the adapters it needs. Answers the core, or the
+    /// Error.
+    pub fn create(
         options_json: &str,
         cache: JsValue,
         db: JsValue,
         files: JsValue,
-    ) -> Result<SessionsCore, JsValue> {
-        to_js(Self::build(options_json, cache, db, files))
+        cache_key_function: JsValue,
+    ) -> JsValue {
+        match Self::build(options_json, cache, db, files, cache_key_function) {
+            Ok(core) => core.into(),
+            Err(e) => js_error(&e, None),
+        }
     }
 
     fn build(
@@ -43,45 +131,59 @@ impl SessionsCore {
         cache: JsValue,
         db: JsValue,
         files: JsValue,
+        cache_key_function: JsValue,
     ) -> Result<SessionsCore> {
-        let options = match serde_json::from_str::<Value>(options_json) {
-            Ok(Value::Object(options)) => options,
-            _ => {
+        let settings = crate::options::settings_from_json(options_json)?;
+        let config = Config::with_cache_key_function(settings, key_function(cache_key_function)?)?;
+        #[cfg(feature = "stores")]
+        {
+            let with_cas = |methods: &[&'static str], cas| {
+                let mut methods = methods.to_vec();
+                if config.settings.detect_conflicts {
+                    methods.push(cas);
+                }
+                methods
+            };
+            let core = SessionsCore {
+                cache: adapters::adapter(
+                    cache,
+                    "cache",
+                    &with_cas(adapters::CACHE_METHODS, adapters::CACHE_CAS),
+                )?,
+                db: adapters::adapter(db, "db", &with_cas(adapters::DB_METHODS, adapters::DB_CAS))?,
+                files: adapters::adapter(files, "files", adapters::FILE_METHODS)?,
+                config,
+            };
+            core.engine(&Fault::default())?;
+            Ok(core)
+        }
+        #[cfg(not(feature = "stores"))]
+        {
+            let engine = config.settings.engine;
+            let given = [cache, db, files]
+                .iter()
+                .any(|a| !(a.is_undefined() || a.is_null()));
+            if engine != crate::EngineKind::SignedCookies || given {
                 return Err(Error::InvalidSetting {
-                    setting: "options",
-                    reason: "must be an object".into(),
-                })
+                    setting: "SESSION_ENGINE",
+                    reason: format!(
+                        "edge-sessions/signed runs the signed_cookies engine only; \
+                         import {{ Sessions }} from \"edge-sessions\" for the {} engine and storage adapters",
+                        engine.short_name()
+                    ),
+                });
             }
-        };
-        let config = Config::new(crate::Settings::from_options(&options)?)?;
-        let with_cas = |methods: &[&'static str], cas| {
-            let mut methods = methods.to_vec();
-            if config.settings.detect_conflicts {
-                methods.push(cas);
-            }
-            methods
-        };
-        let core = SessionsCore {
-            cache: adapters::adapter(
-                cache,
-                "cache",
-                &with_cas(adapters::CACHE_METHODS, adapters::CACHE_CAS),
-            )?,
-            db: adapters::adapter(db, "db", &with_cas(adapters::DB_METHODS, adapters::DB_CAS))?,
-            files: adapters::adapter(files, "files", adapters::FILE_METHODS)?,
-            config,
-        };
-        core.engine(&Fault::default())?;
-        Ok(core)
+            Ok(SessionsCore { config })
+        }
     }
 
+    #[cfg(feature = "stores")]
     fn engine(&self, fault: &Fault) -> Result<JsEngine> {
-        AnyEngine::new(
+        crate::engines::AnyEngine::new(
             self.config.settings.engine,
-            self.cache.clone().map(|adapter| JsCache {
-                adapter,
-                fault: fault.clone(),
-            }),
+            self.cache
+                .clone()
+                .map(|adapter| JsCache::new(adapter, fault, &self.config)),
             self.db.clone().map(|adapter| JsDb {
                 adapter,
                 fault: fault.clone(),
@@ -93,36 +195,36 @@ impl SessionsCore {
         )
     }
 
-    fn session(
-        &self,
-        session_key: Option<&str>,
-        cookie_sent: bool,
-        now: f64,
-    ) -> Result<SessionCore, JsValue> {
+    #[cfg(not(feature = "stores"))]
+    fn engine(&self, _: &Fault) -> Result<JsEngine> {
+        Ok(crate::engines::SignedCookies)
+    }
+
+    fn session(&self, session_key: Option<&str>, cookie_sent: bool, now: f64) -> JsValue {
         let fault = Fault::default();
-        let engine = to_js(self.engine(&fault))?;
+        let engine = match self.engine(&fault) {
+            Ok(engine) => engine,
+            Err(e) => return js_error(&e, None),
+        };
         let session = Session::new(engine, self.config.clone(), session_key, now);
-        Ok(SessionCore {
+        SessionCore {
             live: Rc::new(RefCell::new(Live {
                 session,
                 cookie_sent,
                 fault,
             })),
-        })
+        }
+        .into()
     }
 
     /// `SessionStore(session_key)` at `now`.
-    pub fn open(&self, session_key: Option<String>, now: f64) -> Result<SessionCore, JsValue> {
+    pub fn open(&self, session_key: Option<String>, now: f64) -> JsValue {
         self.session(session_key.as_deref(), false, now)
     }
 
     /// The request half of the middleware: the session named by the Cookie header.
     #[wasm_bindgen(js_name = fromCookieHeader)]
-    pub fn for_cookie_header(
-        &self,
-        header: Option<String>,
-        now: f64,
-    ) -> Result<SessionCore, JsValue> {
+    pub fn for_cookie_header(&self, header: Option<String>, now: f64) -> JsValue {
         let key = header.and_then(|h| cookie_value(&h, &self.config.settings.cookie_name));
         self.session(key.as_deref(), key.is_some(), now)
     }
@@ -140,35 +242,15 @@ impl SessionsCore {
             let result = engine.clear_expired(&config, now).await;
             result
                 .map(|()| JsValue::UNDEFINED)
-                .map_err(|e| js_error(&e, fault.take()))
+                .map_err(|e| js_error(&e, take_cause(&fault)))
         })
     }
 
-    /// The settings in force, Django's names in camelCase, secrets left out.
-    #[wasm_bindgen(js_name = settingsJson)]
-    pub fn settings_json(&self) -> String {
-        let s = &self.config.settings;
-        let text = |v: &Option<String>| v.as_deref().map_or(Value::Null, Value::from);
-        let settings: Dict = [
-            ("cookieName", Value::from(s.cookie_name.as_str())),
-            ("cookieAge", Value::from(s.cookie_age)),
-            ("cookieDomain", text(&s.cookie_domain)),
-            ("cookieSecure", Value::from(s.cookie_secure)),
-            ("cookieHttpOnly", Value::from(s.cookie_httponly)),
-            ("cookiePath", Value::from(s.cookie_path.as_str())),
-            ("cookieSameSite", text(&s.cookie_samesite)),
-            (
-                "expireAtBrowserClose",
-                Value::from(s.expire_at_browser_close),
-            ),
-            ("saveEveryRequest", Value::from(s.save_every_request)),
-            ("engine", Value::from(s.engine.short_name())),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-        // The session writer, not serde_json's: one JSON writer in the wasm.
-        crate::json::dumps_dict(&settings).unwrap_or_default()
+    /// The settings in force, Django's names in camelCase, secrets left out
+    /// (see [`crate::options::shown_settings`]), as a JS object.
+    pub fn settings(&self) -> JsValue {
+        let shown = Value::Dict(crate::options::shown_settings(&self.config.settings));
+        answer(boundary::to_js(&shown))
     }
 }
 
@@ -181,8 +263,8 @@ struct Live {
 
 /// Appends a session's final state, for the `js/` layer to keep after
 /// freeing it: `{"sessionKey","accessed","modified","isLoaded","loadProblem","peek"}`,
-/// absent values as null. One string, parsed only if read; written in
-/// place, as it ends every request.
+/// absent values as null, `peek` in boundary JSON. One string, parsed only
+/// if read; written in place, as it ends every request.
 fn write_final_state(out: &mut String, session: &Session<JsEngine>) {
     let text = |out: &mut String, value: Option<&str>| match value {
         Some(s) => crate::json::write_string(out, s),
@@ -193,9 +275,9 @@ fn write_final_state(out: &mut String, session: &Session<JsEngine>) {
     text(out, session.session_key());
     out.extend([
         ",\"accessed\":",
-        flag(session.accessed),
+        flag(session.accessed()),
         ",\"modified\":",
-        flag(session.modified),
+        flag(session.modified()),
         ",\"isLoaded\":",
         flag(session.is_loaded()),
         ",\"loadProblem\":",
@@ -205,7 +287,7 @@ fn write_final_state(out: &mut String, session: &Session<JsEngine>) {
     let peek_at = out.len();
     let written = session
         .loaded()
-        .is_some_and(|d| crate::json::write_dict(out, d).is_ok());
+        .is_some_and(|d| boundary::write_dict(out, d).is_ok());
     if !written {
         out.truncate(peek_at);
         out.push_str("null");
@@ -238,6 +320,7 @@ macro_rules! op {
         let live = Rc::clone(&$self.live);
         settle(async move {
             let mut live = live.try_borrow_mut().map_err(|_| busy())?;
+            #[cfg(feature = "stores")]
             live.fault.set(None);
             let Live {
                 session: $s,
@@ -245,7 +328,7 @@ macro_rules! op {
                 fault,
             } = &mut *live;
             let result: Result<JsValue> = async { $body }.await;
-            result.map_err(|e| js_error(&e, fault.take()))
+            result.map_err(|e| js_error(&e, take_cause(fault)))
         })
     }};
 }
@@ -258,22 +341,6 @@ fn busy() -> JsValue {
     )
 }
 
-/// A value for `get`: null, booleans and numbers as themselves (what
-/// `JSON.parse` of their text would give, without the text crossing),
-/// anything else as JSON text; undefined when absent.
-fn value_or_undefined(value: Option<&Value>) -> Result<JsValue> {
-    match value {
-        None => Ok(JsValue::UNDEFINED),
-        Some(Value::Null) => Ok(JsValue::NULL),
-        Some(Value::Bool(b)) => Ok(JsValue::from_bool(*b)),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) => Ok(JsValue::from_f64(f)),
-            None => json_out(&Value::Number(n.clone())),
-        },
-        Some(other) => json_out(other),
-    }
-}
-
 fn optional_date(iso: Option<String>) -> Result<Option<DateTime>> {
     iso.as_deref().map(DateTime::parse_iso).transpose()
 }
@@ -281,23 +348,23 @@ fn optional_date(iso: Option<String>) -> Result<Option<DateTime>> {
 fn expiry_value(stored_json: Option<String>) -> Result<Option<ExpiryValue>> {
     stored_json
         .as_deref()
-        .map(json_in)
+        .map(boundary::from_text)
         .transpose()
         .map(|v| v.map(ExpiryValue::Stored))
 }
 
-/// A dict from JSON: an object, or `[key, value]` pairs (which keep the
-/// order of keys a JS object would sort).
+/// A dict from boundary JSON: `[key, value]` pairs (which keep the order of
+/// keys a JS object would sort), or an object.
 fn dict_in(text: &str) -> Result<Dict> {
     let bad =
         || Error::Unserializable("update() takes an object, a Map or [key, value] pairs".into());
-    match json_in(text)? {
-        Value::Object(dict) => Ok(dict),
-        Value::Array(pairs) => pairs
+    match boundary::from_text(text)? {
+        Value::Dict(dict) => Ok(dict),
+        Value::List(pairs) => pairs
             .into_iter()
             .map(|pair| match pair {
-                Value::Array(kv) => match <[Value; 2]>::try_from(kv) {
-                    Ok([Value::String(k), v]) => Ok((k, v)),
+                Value::List(kv) => match <[Value; 2]>::try_from(kv) {
+                    Ok([Value::Str(k), v]) => Ok((k, v)),
                     _ => Err(bad()),
                 },
                 _ => Err(bad()),
@@ -305,6 +372,22 @@ fn dict_in(text: &str) -> Result<Dict> {
             .collect(),
         _ => Err(bad()),
     }
+}
+
+/// A value given as a JS scalar or as boundary JSON text.
+fn value_in(scalar: &JsValue, json: Option<String>) -> Result<Value> {
+    match json {
+        Some(text) => boundary::from_text(&text),
+        None => boundary::scalar_from_js(scalar).ok_or_else(|| {
+            Error::Unserializable(
+                "a value must be JSON: a number, string, boolean, null, array or object".into(),
+            )
+        }),
+    }
+}
+
+fn unit(result: Result<()>) -> Result<JsValue> {
+    result.map(|()| JsValue::UNDEFINED)
 }
 
 // The session stays borrowed while an operation waits on storage: on
@@ -315,20 +398,23 @@ fn dict_in(text: &str) -> Result<Dict> {
 impl SessionCore {
     /// Reads the session from storage unless it is loaded (flags untouched).
     pub fn load(&self) -> JsValue {
-        op!(self, |s| s.load().await.map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.load().await))
     }
 
-    /// `session.get(key)`: see [`value_or_undefined`].
+    /// `session.get(key)`: the value as JS has it; undefined when absent.
     pub fn get(&self, key: String) -> JsValue {
-        op!(self, |s| value_or_undefined(s.get(&key).await?.as_ref()))
+        op!(self, |s| s
+            .get_with(&key, |v| v.map_or(Ok(JsValue::UNDEFINED), boundary::to_js))
+            .await?)
     }
 
-    /// `session[key] = value`.
-    pub fn set(&self, key: String, value_json: String) -> JsValue {
-        op!(self, |s| s
-            .set(&key, json_in(&value_json)?)
-            .await
-            .map(|()| JsValue::UNDEFINED))
+    /// `session[key] = value`: a scalar as itself, or (`json` given) a list
+    /// or dict as boundary JSON text.
+    pub fn set(&self, key: String, scalar: JsValue, json: Option<String>) -> JsValue {
+        op!(self, |s| {
+            let value = value_in(&scalar, json)?;
+            unit(s.set(&key, value).await)
+        })
     }
 
     /// `del session[key]`, as a boolean: false (and no change) when absent.
@@ -345,50 +431,52 @@ impl SessionCore {
         op!(self, |s| s.contains(&key).await.map(JsValue::from_bool))
     }
 
-    /// `session.pop(key, default)`: the default's JSON (or undefined) when absent.
-    pub fn pop(&self, key: String, default_json: Option<String>) -> JsValue {
+    /// `session.pop(key, default)`: the value, else the default given
+    /// (as JS passed it), else undefined.
+    pub fn pop(&self, key: String, default: JsValue) -> JsValue {
         op!(self, |s| match s.pop(&key).await {
-            Ok(value) => json_out(&value),
-            Err(Error::KeyNotFound(_)) =>
-                Ok(default_json.map_or(JsValue::UNDEFINED, |d| JsValue::from_str(&d))),
+            Ok(value) => boundary::to_js(&value),
+            Err(Error::KeyNotFound(_)) => Ok(default),
             Err(e) => Err(e),
         })
     }
 
     /// `session.setdefault(key, value)`: the value now under `key`.
-    pub fn setdefault(&self, key: String, value_json: String) -> JsValue {
-        op!(self, |s| json_out(
-            &s.setdefault(&key, json_in(&value_json)?).await?
-        ))
+    pub fn setdefault(&self, key: String, scalar: JsValue, json: Option<String>) -> JsValue {
+        op!(self, |s| {
+            let value = value_in(&scalar, json)?;
+            boundary::to_js(&s.setdefault(&key, value).await?)
+        })
     }
 
-    /// `session.update(other)`: an object or `[key, value]` pairs.
+    /// `session.update(other)`: `[key, value]` pairs or an object, as
+    /// boundary JSON text.
     pub fn update(&self, entries_json: String) -> JsValue {
-        op!(self, |s| s
-            .update(dict_in(&entries_json)?)
-            .await
-            .map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.update(dict_in(&entries_json)?).await))
     }
 
-    /// `session.keys()` as a JSON array.
+    /// `session.keys()` as an array.
     pub fn keys(&self) -> JsValue {
-        op!(self, |s| json_out(&Value::from(s.keys().await?)))
+        op!(self, |s| {
+            let keys = s.keys().await?.into_iter().map(Value::Str).collect();
+            boundary::to_js(&Value::List(keys))
+        })
     }
 
-    /// `session.values()` as a JSON array.
+    /// `session.values()` as an array.
     pub fn values(&self) -> JsValue {
-        op!(self, |s| json_out(&Value::Array(s.values().await?)))
+        op!(self, |s| boundary::to_js(&Value::List(s.values().await?)))
     }
 
-    /// `session.items()` as a JSON array of `[key, value]` pairs, in order.
+    /// `session.items()` as an array of `[key, value]` pairs, in order.
     pub fn items(&self) -> JsValue {
         op!(self, |s| {
             let pairs = s
                 .items()
                 .await?
                 .into_iter()
-                .map(|(k, v)| Value::Array(vec![Value::String(k), v]));
-            json_out(&Value::Array(pairs.collect()))
+                .map(|(k, v)| Value::List(vec![Value::Str(k), v]));
+            boundary::to_js(&Value::List(pairs.collect()))
         })
     }
 
@@ -414,10 +502,7 @@ impl SessionCore {
     /// `set_test_cookie()`.
     #[wasm_bindgen(js_name = setTestCookie)]
     pub fn set_test_cookie(&self) -> JsValue {
-        op!(self, |s| s
-            .set_test_cookie()
-            .await
-            .map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.set_test_cookie().await))
     }
 
     /// `test_cookie_worked()`.
@@ -432,10 +517,7 @@ impl SessionCore {
     /// `delete_test_cookie()` (KeyError when it was never set).
     #[wasm_bindgen(js_name = deleteTestCookie)]
     pub fn delete_test_cookie(&self) -> JsValue {
-        op!(self, |s| s
-            .delete_test_cookie()
-            .await
-            .map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.delete_test_cookie().await))
     }
 
     /// `set_expiry(value)`: `kind` is `default` (None), `seconds` (a number),
@@ -454,12 +536,12 @@ impl SessionCore {
                     )))
                 }
             };
-            s.set_expiry(expiry).await.map(|()| JsValue::UNDEFINED)
+            unit(s.set_expiry(expiry).await)
         })
     }
 
     /// `get_expiry_age(modification=, expiry=)`: `expiry_json` is a value
-    /// as stored under `_session_expiry`.
+    /// as stored under `_session_expiry`, as boundary JSON.
     #[wasm_bindgen(js_name = getExpiryAge)]
     pub fn get_expiry_age(
         &self,
@@ -500,19 +582,16 @@ impl SessionCore {
 
     /// `save()`, or `save(must_create=True)`.
     pub fn save(&self, must_create: bool) -> JsValue {
-        op!(self, |s| {
-            let saved = if must_create {
-                s.save_new().await
-            } else {
-                s.save().await
-            };
-            saved.map(|()| JsValue::UNDEFINED)
-        })
+        op!(self, |s| unit(if must_create {
+            s.save_new().await
+        } else {
+            s.save().await
+        }))
     }
 
     /// `create()`.
     pub fn create(&self) -> JsValue {
-        op!(self, |s| s.create().await.map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.create().await))
     }
 
     /// `exists(session_key)`.
@@ -526,21 +605,18 @@ impl SessionCore {
     /// `delete(session_key)`: removes a stored session (this one when absent).
     #[wasm_bindgen(js_name = deleteFromStore)]
     pub fn delete_from_store(&self, session_key: Option<String>) -> JsValue {
-        op!(self, |s| s
-            .delete(session_key.as_deref())
-            .await
-            .map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.delete(session_key.as_deref()).await))
     }
 
     /// `flush()`.
     pub fn flush(&self) -> JsValue {
-        op!(self, |s| s.flush().await.map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.flush().await))
     }
 
     /// `cycle_key()`.
     #[wasm_bindgen(js_name = cycleKey)]
     pub fn cycle_key(&self) -> JsValue {
-        op!(self, |s| s.cycle_key().await.map(|()| JsValue::UNDEFINED))
+        op!(self, |s| unit(s.cycle_key().await))
     }
 
     /// The response half of the middleware: saves when Django would and
@@ -565,70 +641,86 @@ impl SessionCore {
     }
 
     /// What stays readable once the session is freed, as JSON (see
-    /// [`write_final_state`]); undefined while an operation waits on storage.
+    /// [`write_final_state`]); SessionBusy while an operation waits on storage.
     #[wasm_bindgen(js_name = finalState)]
-    pub fn final_state(&self) -> Option<String> {
+    pub fn final_state(&self) -> JsValue {
         self.peek_state(|l| {
             let mut out = String::new();
             write_final_state(&mut out, &l.session);
-            out
+            JsValue::from_str(&out)
         })
     }
 
-    /// Reads a flag or the key without waiting (undefined while busy).
-    fn peek_state<T>(&self, read: impl FnOnce(&Live) -> T) -> Option<T> {
-        self.live.try_borrow().ok().map(|live| read(&live))
+    /// Reads the session without waiting; SessionBusy while an operation
+    /// waits on storage (a flag read then would be a guess).
+    fn peek_state(&self, read: impl FnOnce(&Live) -> JsValue) -> JsValue {
+        match self.live.try_borrow() {
+            Ok(live) => read(&live),
+            Err(_) => busy(),
+        }
     }
 
     /// `session.accessed`.
-    pub fn accessed(&self) -> Option<bool> {
-        self.peek_state(|l| l.session.accessed)
+    pub fn accessed(&self) -> JsValue {
+        self.peek_state(|l| JsValue::from_bool(l.session.accessed()))
     }
 
     /// `session.modified`.
-    pub fn modified(&self) -> Option<bool> {
-        self.peek_state(|l| l.session.modified)
+    pub fn modified(&self) -> JsValue {
+        self.peek_state(|l| JsValue::from_bool(l.session.modified()))
     }
 
     /// Sets `accessed` and `modified` as Django code may (`session.modified = True`).
     #[wasm_bindgen(js_name = setFlags)]
-    pub fn set_flags(&self, accessed: Option<bool>, modified: Option<bool>) -> Result<(), JsValue> {
-        let mut live = self.live.try_borrow_mut().map_err(|_| busy())?;
+    pub fn set_flags(&self, accessed: Option<bool>, modified: Option<bool>) -> JsValue {
+        let Ok(mut live) = self.live.try_borrow_mut() else {
+            return busy();
+        };
         if let Some(accessed) = accessed {
-            live.session.accessed = accessed;
+            live.session.set_accessed(accessed);
         }
         if let Some(modified) = modified {
-            live.session.modified = modified;
+            live.session.set_modified(modified);
         }
-        Ok(())
+        JsValue::UNDEFINED
     }
 
-    /// `session.session_key`.
+    /// `session.session_key`, null when there is none.
     #[wasm_bindgen(js_name = sessionKey)]
-    pub fn session_key(&self) -> Option<String> {
-        self.peek_state(|l| l.session.session_key().map(str::to_owned))
-            .flatten()
+    pub fn session_key(&self) -> JsValue {
+        self.peek_state(|l| {
+            l.session
+                .session_key()
+                .map_or(JsValue::NULL, JsValue::from_str)
+        })
     }
 
     /// Whether the dict has been read from storage.
     #[wasm_bindgen(js_name = isLoaded)]
-    pub fn is_loaded(&self) -> Option<bool> {
-        self.peek_state(|l| l.session.is_loaded())
+    pub fn is_loaded(&self) -> JsValue {
+        self.peek_state(|l| JsValue::from_bool(l.session.is_loaded()))
     }
 
-    /// The loaded dict as JSON, without loading or touching a flag.
-    pub fn peek(&self) -> Option<String> {
-        self.peek_state(|l| {
-            l.session
-                .loaded()
-                .and_then(|d| crate::json::dumps_dict(d).ok())
+    /// The loaded dict as a JS object, without loading or touching a flag;
+    /// undefined when nothing is loaded.
+    pub fn peek(&self) -> JsValue {
+        self.peek_state(|l| match l.session.loaded() {
+            Some(dict) => {
+                let mut text = String::new();
+                answer(
+                    boundary::write_dict(&mut text, dict)
+                        .and_then(|()| boundary::parse_text(&text)),
+                )
+            }
+            None => JsValue::UNDEFINED,
         })
-        .flatten()
     }
 
-    /// Why the last load gave an empty session, as `Name: message`.
+    /// Why the last load gave an empty session, as `Name: message`; null when it did not.
     #[wasm_bindgen(js_name = loadProblem)]
-    pub fn load_problem(&self) -> Option<String> {
-        self.peek_state(|l| load_problem_text(&l.session)).flatten()
+    pub fn load_problem(&self) -> JsValue {
+        self.peek_state(|l| {
+            load_problem_text(&l.session).map_or(JsValue::NULL, |p| JsValue::from_str(&p))
+        })
     }
 }
