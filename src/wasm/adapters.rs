@@ -121,7 +121,7 @@ pub(super) fn adapter<T: JsCast>(
 }
 
 /// The last error an adapter raised during a session operation.
-pub(super) type Fault = Rc<Cell<Option<JsValue>>>;
+pub(crate) type Fault = Rc<Cell<Option<JsValue>>>;
 
 /// Awaits an adapter's answer (a value or a thenable); a throw or a
 /// rejection becomes [`Error::Storage`], the original kept in `fault`.
@@ -179,7 +179,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 }
 
 /// A cache adapter for one session.
-pub(super) struct JsCache {
+pub(crate) struct JsCache {
     adapter: CacheAdapter,
     fault: Fault,
     /// Entries cross as bytes (a `Uint8Array`: pickles) rather than text
@@ -286,7 +286,7 @@ impl CacheStore for JsCache {
 }
 
 /// A `django_session` adapter for one session.
-pub(super) struct JsDb {
+pub(crate) struct JsDb {
     pub(super) adapter: DbAdapter,
     pub(super) fault: Fault,
 }
@@ -415,7 +415,7 @@ impl DbStore for JsDb {
 }
 
 /// A session-directory adapter for one session.
-pub(super) struct JsFiles {
+pub(crate) struct JsFiles {
     pub(super) adapter: FileAdapter,
     pub(super) fault: Fault,
 }

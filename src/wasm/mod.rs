@@ -32,7 +32,7 @@ use wasm_bindgen::prelude::*;
 
 /// A JS `Error` whose `name` is [`Error::name`]; `cause` carries a storage
 /// adapter's own error. The `js/` layer turns it into the exported class.
-fn js_error(error: &Error, cause: Option<JsValue>) -> JsValue {
+pub(crate) fn js_error(error: &Error, cause: Option<JsValue>) -> JsValue {
     named_error(error.name(), &error.to_string(), cause)
 }
 

@@ -25,16 +25,16 @@ use super::adapters::{self, CacheAdapter, DbAdapter, Fault, FileAdapter, JsCache
 
 /// The engine a JS session runs on.
 #[cfg(feature = "stores")]
-type JsEngine = crate::engines::AnyEngine<JsCache, JsDb, JsFiles>;
+pub(crate) type JsEngine = crate::engines::AnyEngine<JsCache, JsDb, JsFiles>;
 #[cfg(not(feature = "stores"))]
-type JsEngine = crate::engines::SignedCookies;
+pub(crate) type JsEngine = crate::engines::SignedCookies;
 
 /// Where an adapter's own error waits to become the JS error's `cause`.
 #[cfg(not(feature = "stores"))]
-type Fault = ();
+pub(crate) type Fault = ();
 
 /// The adapter error behind a storage failure, if any.
-fn take_cause(fault: &Fault) -> Option<JsValue> {
+pub(crate) fn take_cause(fault: &Fault) -> Option<JsValue> {
     #[cfg(feature = "stores")]
     return fault.take();
     #[cfg(not(feature = "stores"))]
@@ -254,11 +254,11 @@ impl SessionsCore {
     }
 }
 
-struct Live {
-    session: Session<JsEngine>,
+pub(crate) struct Live {
+    pub(crate) session: Session<JsEngine>,
     /// Whether the request sent the session cookie (the middleware's rule).
-    cookie_sent: bool,
-    fault: Fault,
+    pub(crate) cookie_sent: bool,
+    pub(crate) fault: Fault,
 }
 
 /// Appends a session's final state, for the `js/` layer to keep after
@@ -305,35 +305,48 @@ fn load_problem_text(session: &Session<JsEngine>) -> Option<String> {
 /// awaits the first two and throws the last.
 #[wasm_bindgen]
 pub struct SessionCore {
-    live: Rc<RefCell<Live>>,
+    pub(crate) live: Rc<RefCell<Live>>,
 }
 
 /// Runs `$body` (an async block's contents, with `$s` the session and,
 /// optionally, `$sent` whether the request sent the cookie) on the live
-/// session. A second call while one is waiting on storage is refused
-/// rather than allowed to panic on the shared borrow.
+/// session of a `SessionCore`. A second call while one is waiting on
+/// storage is refused rather than allowed to panic on the shared borrow.
+/// Other binding modules (the auth and CSRF ones) run their operations
+/// through it too.
 macro_rules! op {
     ($self:ident, |$s:ident| $body:expr) => {
         op!($self, |$s, _cookie_sent| $body)
     };
     ($self:ident, |$s:ident, $sent:ident| $body:expr) => {{
-        let live = Rc::clone(&$self.live);
-        settle(async move {
-            let mut live = live.try_borrow_mut().map_err(|_| busy())?;
-            #[cfg(feature = "stores")]
-            live.fault.set(None);
-            let Live {
+        let live = std::rc::Rc::clone(&$self.live);
+        $crate::wasm::session::settle(async move {
+            let mut live = live
+                .try_borrow_mut()
+                .map_err(|_| $crate::wasm::session::busy())?;
+            let $crate::wasm::session::Live {
                 session: $s,
                 cookie_sent: $sent,
                 fault,
             } = &mut *live;
-            let result: Result<JsValue> = async { $body }.await;
-            result.map_err(|e| js_error(&e, take_cause(fault)))
+            $crate::wasm::session::clear_fault(fault);
+            let result: $crate::error::Result<wasm_bindgen::JsValue> = async { $body }.await;
+            result.map_err(|e| $crate::wasm::js_error(&e, $crate::wasm::session::take_cause(fault)))
         })
     }};
 }
+#[allow(unused_imports)] // for the binding modules beside this one
+pub(crate) use op;
 
-fn busy() -> JsValue {
+/// Forgets the adapter error of an earlier operation.
+pub(crate) fn clear_fault(fault: &Fault) {
+    #[cfg(feature = "stores")]
+    fault.set(None);
+    #[cfg(not(feature = "stores"))]
+    let () = fault;
+}
+
+pub(crate) fn busy() -> JsValue {
     named_error(
         "SessionBusy",
         "the session is waiting on storage for an earlier call; await each call before the next",
