@@ -5,6 +5,17 @@ import { InvalidSetting } from "../errors.js";
 
 const clock = () => Date.now() / 1000;
 
+/** Whether two cache entries (strings or byte arrays) hold the same bytes. */
+export function sameEntry(a, b) {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A copy of an entry, so a caller changing its array cannot change the cache. */
+const copyEntry = (value) => (value instanceof Uint8Array ? value.slice() : value);
+
 /**
  * A cache adapter over a Map, least recently used entries evicted past
  * `maxEntries`. Entries expire after their TTL.
@@ -27,7 +38,7 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
   };
   const put = (key, value, ttl) => {
     if (bounded) entries.delete(key);
-    entries.set(key, [value, now() + ttl]);
+    entries.set(key, [copyEntry(value), now() + ttl]);
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value);
   };
   return {
@@ -38,7 +49,7 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
         entries.delete(key); // re-insert: most recently used last
         entries.set(key, entry);
       }
-      return entry[0];
+      return copyEntry(entry[0]);
     },
     set(key, value, ttl) { put(key, value, ttl); },
     add(key, value, ttl) {
@@ -48,7 +59,8 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
     },
     // Compare-and-swap for detectConflicts: JS runs this without interleaving.
     replaceIf(key, value, ttl, expected) {
-      if (live(key)?.[0] !== expected) return false;
+      const entry = live(key);
+      if (!entry || !sameEntry(entry[0], expected)) return false;
       put(key, value, ttl);
       return true;
     },
