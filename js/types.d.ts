@@ -236,7 +236,7 @@ export interface SessionSettings {
   cookieHttpOnly?: boolean;
   /** `SESSION_COOKIE_PATH`. Default `"/"`. */
   cookiePath?: string;
-  /** `SESSION_COOKIE_SAMESITE`: `"Lax"` (default), `"Strict"`, `"None"`, or null/false for no attribute. */
+  /** `SESSION_COOKIE_SAMESITE`: `"Lax"`, `"Strict"`, `"None"`, or null/false for no attribute. Default `"Lax"`. */
   cookieSameSite?: "Lax" | "Strict" | "None" | null | false;
   /** `SESSION_EXPIRE_AT_BROWSER_CLOSE`. Default `false`. */
   expireAtBrowserClose?: boolean;

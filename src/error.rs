@@ -70,6 +70,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every name [`Error::name`] gives, for the check that the JS layer
+    /// has a class for each (`tests/seams.rs`).
+    pub const NAMES: &'static [&'static str] = &[
+        "BadSignature",
+        "SignatureExpired",
+        "BadPayload",
+        "Unserializable",
+        "InvalidSetting",
+        "SessionInterrupted",
+        "CreateError",
+        "UpdateError",
+        "StorageError",
+        "InvalidSessionKey",
+        "KeyError",
+        "InvalidExpiry",
+        "CookieTooLarge",
+        "KeySpaceExhausted",
+    ];
+
     /// The stable name the JS layer gives this error.
     pub fn name(&self) -> &'static str {
         match self {
@@ -135,6 +154,51 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_listed_name() {
+        // A new variant breaks this match, and then needs a name in NAMES.
+        let one_of_each = [
+            Error::BadSignature(String::new()),
+            Error::SignatureExpired(String::new()),
+            Error::BadPayload(PayloadError::MissingTimestamp),
+            Error::Unserializable(String::new()),
+            Error::InvalidSetting { setting: "", reason: String::new() },
+            Error::SessionInterrupted,
+            Error::CreateError,
+            Error::UpdateError,
+            Error::Storage(String::new()),
+            Error::InvalidSessionKey,
+            Error::KeyNotFound(String::new()),
+            Error::InvalidExpiry(String::new()),
+            Error::CookieTooLarge(0),
+            Error::KeySpaceExhausted,
+        ];
+        for e in &one_of_each {
+            match e {
+                Error::BadSignature(_)
+                | Error::SignatureExpired(_)
+                | Error::BadPayload(_)
+                | Error::Unserializable(_)
+                | Error::InvalidSetting { .. }
+                | Error::SessionInterrupted
+                | Error::CreateError
+                | Error::UpdateError
+                | Error::Storage(_)
+                | Error::InvalidSessionKey
+                | Error::KeyNotFound(_)
+                | Error::InvalidExpiry(_)
+                | Error::CookieTooLarge(_)
+                | Error::KeySpaceExhausted => assert!(Error::NAMES.contains(&e.name())),
+            }
+        }
+        assert_eq!(one_of_each.len(), Error::NAMES.len());
+    }
+}
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

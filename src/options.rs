@@ -29,7 +29,8 @@ pub struct SessionOption {
     pub django: bool,
     /// Its TypeScript type, as `index.d.ts` declares it.
     pub ts_type: &'static str,
-    /// Its default, as JS source (`undefined` when required or unset).
+    /// Its default, as JS source (`undefined` when unset, `(required)` for
+    /// the one option that has none).
     pub default: &'static str,
     /// Stores a value from JSON into the settings; `Err` says what it must be.
     apply: Option<Apply>,
@@ -87,7 +88,7 @@ pub const OPTIONS: &[SessionOption] = &[
         setting: "SECRET_KEY",
         django: true,
         ts_type: "string",
-        default: "undefined",
+        default: "(required)",
         apply: Some(|s, v| Ok(s.secret_key = string(v)?)),
         read: None,
     },

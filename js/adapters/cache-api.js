@@ -17,9 +17,10 @@ export function cacheApiCache(cache = globalThis.caches?.default, { baseUrl = "h
   const put = (key, value, ttl) =>
     cache.put(url(key), new Response(value, { headers: { "Cache-Control": `max-age=${ttl}` } }));
   return {
+    // Bytes, whichever format the entry is in (a pickle is binary).
     async get(key) {
       const hit = await cache.match(url(key));
-      return hit ? hit.text() : null;
+      return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
     },
     set: put,
     // Not atomic: the Cache API has no compare-and-set (see cache-api.d.ts).

@@ -2,6 +2,7 @@
 // table only: the core picks keys and TTLs; each key lives under `prefix`.
 
 import { InvalidSetting } from "../errors.js";
+import { sameEntry } from "./memory.js";
 
 /** A CacheAdapter over a Deno.Kv (`await Deno.openKv()`). */
 export function denoKvCache(kv, { prefix = ["edge-sessions"] } = {}) {
@@ -35,7 +36,7 @@ export function denoKvCache(kv, { prefix = ["edge-sessions"] } = {}) {
     // detectConflicts: commits only if the entry is still the one whose value was compared.
     async replaceIf(key, value, ttl, expected) {
       const current = await kv.get(at(key));
-      if (!live(current) || current.value.value !== expected) return false;
+      if (!live(current) || !sameEntry(current.value.value, expected)) return false;
       const { ok } = await kv.atomic().check(current).set(at(key), ...entry(value, ttl)).commit();
       return ok;
     },

@@ -6,6 +6,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { InvalidSetting } from "../errors.js";
+import { sameEntry } from "./memory.js";
 
 // How often an alarm sweeps out expired entries (reads already skip them).
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -42,7 +43,8 @@ export class SessionCacheObject extends DurableObject {
 
   /** Stores `value` only if `key` holds `expected` (detectConflicts); atomic like `add`. */
   async replaceIf(key, value, ttlSeconds, expected) {
-    if ((await this.get(key)) !== expected) return false;
+    const current = await this.get(key);
+    if (current === null || !sameEntry(current, expected)) return false;
     await this.set(key, value, ttlSeconds);
     return true;
   }

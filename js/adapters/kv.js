@@ -14,7 +14,8 @@ export function kvCache(namespace, { prefix = "" } = {}) {
   }
   const put = (key, value, ttl) => namespace.put(prefix + key, value, { expirationTtl: Math.max(ttl, KV_MIN_TTL) });
   return {
-    get: (key) => namespace.get(prefix + key),
+    // Bytes, whichever format the entry is in (a pickle is binary).
+    get: (key) => namespace.get(prefix + key, "arrayBuffer"),
     set: put,
     // Not atomic: KV has no compare-and-set (see kv.d.ts).
     async add(key, value, ttl) {
