@@ -16,14 +16,14 @@ import { InvalidExpiry, InvalidSetting, SessionClosed, SessionInterrupted, Unser
 const NON_FINITE = { NaN: "\0NaN", Infinity: "\0Infinity", "-Infinity": "\0-Infinity" };
 const REVIVED = { "\0NaN": Number.NaN, "\0Infinity": Number.POSITIVE_INFINITY, "\0-Infinity": Number.NEGATIVE_INFINITY };
 
-function mark(key, value) {
+function mark(_key, value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : NON_FINITE[value];
   if (typeof value === "string" && value.charCodeAt(0) === 0) return `\0${value}`;
   if (typeof value === "bigint") throw new Unserializable("a BigInt cannot be written as JSON");
   return value;
 }
 
-function revive(key, value) {
+function revive(_key, value) {
   if (typeof value !== "string" || value.charCodeAt(0) !== 0) return value;
   return value in REVIVED ? REVIVED[value] : value.slice(1);
 }
@@ -202,12 +202,24 @@ class ReleasedCore {
     this.#state ??= parseBoundary(this.#json ?? "{}");
     return this.#state[name] ?? null;
   }
-  sessionKey() { return this.#read("sessionKey"); }
-  accessed() { return this.#read("accessed"); }
-  modified() { return this.#read("modified"); }
-  isLoaded() { return this.#read("isLoaded"); }
-  loadProblem() { return this.#read("loadProblem"); }
-  peek() { return this.#read("peek") ?? undefined; }
+  sessionKey() {
+    return this.#read("sessionKey");
+  }
+  accessed() {
+    return this.#read("accessed");
+  }
+  modified() {
+    return this.#read("modified");
+  }
+  isLoaded() {
+    return this.#read("isLoaded");
+  }
+  loadProblem() {
+    return this.#read("loadProblem");
+  }
+  peek() {
+    return this.#read("peek") ?? undefined;
+  }
 }
 Object.setPrototypeOf(ReleasedCore.prototype, new Proxy({}, { get: (_, name) => (typeof name === "symbol" ? undefined : closed) }));
 
@@ -307,6 +319,10 @@ export const ADAPTER_METHODS = Object.freeze({
  * session operations answer at once (signed_cookies); otherwise they
  * answer Promises.
  */
+/**
+ * @param {typeof import("./edge_sessions.js") | typeof import("./edge_sessions_signed.js")} core
+ * @param {{ sync: boolean }} options
+ */
 export function bind(core, { sync: answersAtOnce }) {
   /**
    * A session call's answer: at once (signed) or as a Promise (full), the
@@ -338,9 +354,18 @@ export function bind(core, { sync: answersAtOnce }) {
   /** `django.core.signing.loads`. */
   function loads(token, options) {
     const { secretKey, fallbackKeys, salt = "django.core.signing", maxAge, now } = optionsOf(options);
-    return sync(() => checked(core.signingLoads(
-      text(token, "token"), secretText(secretKey, "secretKey"), keys(fallbackKeys, "fallbackKeys"),
-      text(salt, "salt"), maxAgeOf(maxAge), clockOf(now)())));
+    return sync(() =>
+      checked(
+        core.signingLoads(
+          text(token, "token"),
+          secretText(secretKey, "secretKey"),
+          keys(fallbackKeys, "fallbackKeys"),
+          text(salt, "salt"),
+          maxAgeOf(maxAge),
+          clockOf(now)(),
+        ),
+      ),
+    );
   }
 
   /** `django.core.signing.Signer` (HMAC-SHA256). */
@@ -348,10 +373,16 @@ export function bind(core, { sync: answersAtOnce }) {
     #core;
     constructor(options) {
       const { key, fallbackKeys, salt = "django.core.signing.Signer", sep = ":" } = optionsOf(options);
-      this.#core = sync(() => checked(core.SignerCore.create(secretText(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep"))));
+      this.#core = sync(() =>
+        checked(core.SignerCore.create(secretText(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"), text(sep, "sep"))),
+      );
     }
-    sign(value) { return this.#core.sign(text(value, "value")); }
-    unsign(signedValue) { return sync(() => checked(this.#core.unsign(text(signedValue, "signedValue")))); }
+    sign(value) {
+      return this.#core.sign(text(value, "value"));
+    }
+    unsign(signedValue) {
+      return sync(() => checked(this.#core.unsign(text(signedValue, "signedValue"))));
+    }
   }
 
   /** `django.core.signing.TimestampSigner` (HMAC-SHA256, base62 timestamps). */
@@ -361,14 +392,20 @@ export function bind(core, { sync: answersAtOnce }) {
       const { key, fallbackKeys, salt = "django.core.signing.TimestampSigner" } = optionsOf(options);
       this.#core = sync(() => checked(core.TimestampSignerCore.create(secretText(key, "key"), keys(fallbackKeys, "fallbackKeys"), text(salt, "salt"))));
     }
-    sign(value, { now } = {}) { return this.#core.sign(text(value, "value"), clockOf(now)()); }
+    /** @param {string} value @param {{ now?: number | (() => number) }} [options] */
+    sign(value, { now } = {}) {
+      return this.#core.sign(text(value, "value"), clockOf(now)());
+    }
+    /** @param {string} signedValue @param {{ maxAge?: number | null, now?: number | (() => number) }} [options] */
     unsign(signedValue, { maxAge, now } = {}) {
       return sync(() => checked(this.#core.unsign(text(signedValue, "signedValue"), maxAgeOf(maxAge), clockOf(now)())));
     }
+    /** @param {unknown} value @param {{ compress?: boolean, now?: number | (() => number) }} [options] */
     signObject(value, { compress = false, now } = {}) {
       const [scalar, json] = valueArgs(value);
       return sync(() => checked(this.#core.signObject(scalar, json, Boolean(compress), clockOf(now)())));
     }
+    /** @param {string} signedObject @param {{ maxAge?: number | null, now?: number | (() => number) }} [options] */
     unsignObject(signedObject, { maxAge, now } = {}) {
       return sync(() => checked(this.#core.unsignObject(text(signedObject, "signedObject"), maxAgeOf(maxAge), clockOf(now)())));
     }
@@ -406,15 +443,31 @@ export function bind(core, { sync: answersAtOnce }) {
     constructor(sessionCore) {
       this[CORE] = sessionCore;
     }
-    get sessionKey() { return sync(() => checked(this[CORE].sessionKey())); }
-    get accessed() { return sync(() => checked(this[CORE].accessed())); }
-    set accessed(value) { sync(() => checked(this[CORE].setFlags(Boolean(value), undefined))); }
-    get modified() { return sync(() => checked(this[CORE].modified())); }
-    set modified(value) { sync(() => checked(this[CORE].setFlags(undefined, Boolean(value)))); }
-    get isLoaded() { return sync(() => checked(this[CORE].isLoaded())); }
-    get loadProblem() { return sync(() => checked(this[CORE].loadProblem())); }
+    get sessionKey() {
+      return sync(() => checked(this[CORE].sessionKey()));
+    }
+    get accessed() {
+      return sync(() => checked(this[CORE].accessed()));
+    }
+    set accessed(value) {
+      sync(() => checked(this[CORE].setFlags(Boolean(value), undefined)));
+    }
+    get modified() {
+      return sync(() => checked(this[CORE].modified()));
+    }
+    set modified(value) {
+      sync(() => checked(this[CORE].setFlags(undefined, Boolean(value))));
+    }
+    get isLoaded() {
+      return sync(() => checked(this[CORE].isLoaded()));
+    }
+    get loadProblem() {
+      return sync(() => checked(this[CORE].loadProblem()));
+    }
 
-    load() { return run(() => this[CORE].load()); }
+    load() {
+      return run(() => this[CORE].load());
+    }
     get(key, defaultValue) {
       const answer = run(() => this[CORE].get(keyOf(key)));
       return defaultValue === undefined ? answer : then(answer, (value) => (value === undefined ? defaultValue : value));
@@ -424,9 +477,15 @@ export function bind(core, { sync: answersAtOnce }) {
       const [scalar, json] = valueArgs(value);
       return run(() => this[CORE].set(k, scalar, json));
     }
-    delete(key) { return run(() => this[CORE].delete(keyOf(key))); }
-    has(key) { return run(() => this[CORE].has(keyOf(key))); }
-    pop(key, defaultValue) { return run(() => this[CORE].pop(keyOf(key), defaultValue)); }
+    delete(key) {
+      return run(() => this[CORE].delete(keyOf(key)));
+    }
+    has(key) {
+      return run(() => this[CORE].has(keyOf(key)));
+    }
+    pop(key, defaultValue) {
+      return run(() => this[CORE].pop(keyOf(key), defaultValue));
+    }
     setdefault(key, value) {
       const k = keyOf(key);
       const [scalar, json] = valueArgs(value);
@@ -437,37 +496,74 @@ export function bind(core, { sync: answersAtOnce }) {
       const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries);
       return run(() => this[CORE].update(jsonOf(pairs)));
     }
-    keys() { return run(() => this[CORE].keys()); }
-    values() { return run(() => this[CORE].values()); }
-    items() { return run(() => this[CORE].items()); }
-    size() { return run(() => this[CORE].len()); }
-    clear() { return run(() => this[CORE].clear()); }
-    isEmpty() { return run(() => this[CORE].isEmpty()); }
-    peek() { return sync(() => checked(this[CORE].peek())); }
+    keys() {
+      return run(() => this[CORE].keys());
+    }
+    values() {
+      return run(() => this[CORE].values());
+    }
+    items() {
+      return run(() => this[CORE].items());
+    }
+    size() {
+      return run(() => this[CORE].len());
+    }
+    clear() {
+      return run(() => this[CORE].clear());
+    }
+    isEmpty() {
+      return run(() => this[CORE].isEmpty());
+    }
+    peek() {
+      return sync(() => checked(this[CORE].peek()));
+    }
 
-    setTestCookie() { return run(() => this[CORE].setTestCookie()); }
-    testCookieWorked() { return run(() => this[CORE].testCookieWorked()); }
-    deleteTestCookie() { return run(() => this[CORE].deleteTestCookie()); }
+    setTestCookie() {
+      return run(() => this[CORE].setTestCookie());
+    }
+    testCookieWorked() {
+      return run(() => this[CORE].testCookieWorked());
+    }
+    deleteTestCookie() {
+      return run(() => this[CORE].deleteTestCookie());
+    }
 
-    setExpiry(value) { return run(() => this[CORE].setExpiry(...expiryArgs(value))); }
+    setExpiry(value) {
+      return run(() => this[CORE].setExpiry(...expiryArgs(value)));
+    }
     #expiryArgs(query) {
       const { modification, expiry } = query ?? {};
-      return [modification == null ? undefined : isoOf(modification, "modification"),
-        expiry === undefined ? undefined : storedExpiry(expiry)];
+      return [modification == null ? undefined : isoOf(modification, "modification"), expiry === undefined ? undefined : storedExpiry(expiry)];
     }
-    getExpiryAge(query) { return run(() => this[CORE].getExpiryAge(...this.#expiryArgs(query))); }
+    getExpiryAge(query) {
+      return run(() => this[CORE].getExpiryAge(...this.#expiryArgs(query)));
+    }
     getExpiryDate(query) {
       const iso = run(() => this[CORE].getExpiryDate(...this.#expiryArgs(query)));
       return query?.format === "iso" ? iso : then(iso, (text) => new Date(text));
     }
-    getExpireAtBrowserClose() { return run(() => this[CORE].getExpireAtBrowserClose()); }
+    getExpireAtBrowserClose() {
+      return run(() => this[CORE].getExpireAtBrowserClose());
+    }
 
-    save({ mustCreate = false } = {}) { return run(() => this[CORE].save(Boolean(mustCreate))); }
-    create() { return run(() => this[CORE].create()); }
-    exists(sessionKey) { return run(() => this[CORE].exists(text(sessionKey, "sessionKey"))); }
-    deleteFromStore(sessionKey) { return run(() => this[CORE].deleteFromStore(optionalText(sessionKey, "sessionKey"))); }
-    flush() { return run(() => this[CORE].flush()); }
-    cycleKey() { return run(() => this[CORE].cycleKey()); }
+    save({ mustCreate = false } = {}) {
+      return run(() => this[CORE].save(Boolean(mustCreate)));
+    }
+    create() {
+      return run(() => this[CORE].create());
+    }
+    exists(sessionKey) {
+      return run(() => this[CORE].exists(text(sessionKey, "sessionKey")));
+    }
+    deleteFromStore(sessionKey) {
+      return run(() => this[CORE].deleteFromStore(optionalText(sessionKey, "sessionKey")));
+    }
+    flush() {
+      return run(() => this[CORE].flush());
+    }
+    cycleKey() {
+      return run(() => this[CORE].cycleKey());
+    }
 
     /**
      * Django's `SessionMiddleware.process_response` for this session: saves it
@@ -523,9 +619,17 @@ export function bind(core, { sync: answersAtOnce }) {
       } catch (error) {
         throw new InvalidSetting(`options must be JSON-like: ${error.message}`, { cause: error });
       }
-      this.#core = sync(() => checked(core.SessionsCore.create(optionsJson,
-        timed(cache, ADAPTER_METHODS.cache), timed(db, ADAPTER_METHODS.db), timed(files, ADAPTER_METHODS.files),
-        cacheKeyFunction)));
+      this.#core = sync(() =>
+        checked(
+          core.SessionsCore.create(
+            optionsJson,
+            timed(cache, ADAPTER_METHODS.cache),
+            timed(db, ADAPTER_METHODS.db),
+            timed(files, ADAPTER_METHODS.files),
+            cacheKeyFunction,
+          ),
+        ),
+      );
       /** The settings in force (secrets left out). */
       this.settings = Object.freeze(checked(this.#core.settings()));
     }
@@ -548,7 +652,9 @@ export function bind(core, { sync: answersAtOnce }) {
     }
 
     /** Removes expired sessions (for a cron / `scheduled` handler). */
-    clearExpired() { return run(() => this.#core.clearExpired(this.#clock())); }
+    clearExpired() {
+      return run(() => this.#core.clearExpired(this.#clock()));
+    }
 
     /**
      * Django's SessionMiddleware around one request: `view(session)` makes
@@ -593,11 +699,13 @@ export function bind(core, { sync: answersAtOnce }) {
     const sessionsFor = (env) => {
       const key = env !== null && typeof env === "object" ? env : perEnv;
       let sessions = perEnv.get(key);
-      if (!sessions) perEnv.set(key, (sessions = new Sessions(options(env))));
+      if (!sessions) {
+        sessions = new Sessions(options(env));
+        perEnv.set(key, sessions);
+      }
       return sessions;
     };
-    return (request, env, ctx) =>
-      (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
+    return (request, env, ctx) => (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
   }
 
   return { dumps, loads, Signer, TimestampSigner, signing, Session, Sessions, withSession };

@@ -76,7 +76,9 @@ async function openDb({ sqlite, postgres, table }) {
   if (sqlite !== undefined && postgres !== undefined) throw new UsageError("give --sqlite or --postgres, not both");
   if (sqlite !== undefined) {
     // Clearing must not create an empty database where the path is wrong.
-    await stat(sqlite).catch(() => { throw new CommandError(`no SQLite database at ${sqlite}`); });
+    await stat(sqlite).catch(() => {
+      throw new CommandError(`no SQLite database at ${sqlite}`);
+    });
     const { sqliteDb } = await import("./adapters/sqlite.js");
     const database = await openSqlite(sqlite);
     return { db: sqliteDb(database, { table }), close: () => database.close() };
@@ -97,7 +99,10 @@ async function openSqlite(path) {
   } catch (error) {
     if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
   }
-  const { DatabaseSync } = await importOr("node:sqlite", "--sqlite needs better-sqlite3 (npm install better-sqlite3) or a runtime with node:sqlite (Node 22.5+)");
+  const { DatabaseSync } = await importOr(
+    "node:sqlite",
+    "--sqlite needs better-sqlite3 (npm install better-sqlite3) or a runtime with node:sqlite (Node 22.5+)",
+  );
   return new DatabaseSync(path);
 }
 
@@ -168,7 +173,8 @@ async function main(argv) {
     return;
   }
   const [command, ...extra] = positionals;
-  if (command !== "clearsessions") throw new UsageError(command === undefined ? "a command is required: clearsessions" : `unknown command ${JSON.stringify(command)}`);
+  if (command !== "clearsessions")
+    throw new UsageError(command === undefined ? "a command is required: clearsessions" : `unknown command ${JSON.stringify(command)}`);
   if (extra.length) throw new UsageError(`unrecognized arguments: ${extra.join(" ")}`);
   await clearsessions(values);
 }

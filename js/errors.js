@@ -17,7 +17,11 @@ export class EdgeSessionsError extends Error {
 const byName = Object.create(null);
 
 function define(name, Base = EdgeSessionsError) {
-  const cls = { [name]: class extends Base { static errorName = name; } }[name];
+  const cls = {
+    [name]: class extends Base {
+      static errorName = name;
+    },
+  }[name];
   byName[name] = cls;
   return cls;
 }

@@ -50,6 +50,4 @@ declare module "hono" {
  * Throws `InvalidSetting` for bad options: at once for an object, at the
  * first request for a function.
  */
-export function sessionMiddleware<E extends Env = any>(
-  options: SessionOptions | ((c: Context<E>) => SessionOptions),
-): MiddlewareHandler<E>;
+export function sessionMiddleware<E extends Env = any>(options: SessionOptions | ((c: Context<E>) => SessionOptions)): MiddlewareHandler<E>;

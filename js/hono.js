@@ -20,7 +20,10 @@ function sessionsFrom(options) {
   return (c) => {
     const key = c.env !== null && typeof c.env === "object" ? c.env : noEnv;
     let sessions = perEnv.get(key);
-    if (!sessions) perEnv.set(key, (sessions = new Sessions(options(c))));
+    if (!sessions) {
+      sessions = new Sessions(options(c));
+      perEnv.set(key, sessions);
+    }
     return sessions;
   };
 }

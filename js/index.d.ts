@@ -13,8 +13,24 @@ import type { CacheAdapter, DbAdapter, FileAdapter, SessionApi, SessionHandler, 
 
 export * from "./errors.js";
 export type {
-  Answer, Awaitable, CacheAdapter, CacheEntry, DbAdapter, DumpsOptions, EngineName, Expiry, ExpiryQuery, FileAdapter,
-  HmacAlgorithm, JsonValue, LoadsOptions, SessionOptions, SessionRow, SessionSettings, ShownSettings, SignerOptions,
+  Answer,
+  Awaitable,
+  CacheAdapter,
+  CacheEntry,
+  DbAdapter,
+  DumpsOptions,
+  EngineName,
+  Expiry,
+  ExpiryQuery,
+  FileAdapter,
+  HmacAlgorithm,
+  JsonValue,
+  LoadsOptions,
+  SessionOptions,
+  SessionRow,
+  SessionSettings,
+  ShownSettings,
+  SignerOptions,
 } from "./types.js";
 export { dumps, loads, signing, Signer, TimestampSigner } from "./types.js";
 

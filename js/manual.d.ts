@@ -6,6 +6,4 @@ export * from "./index.js";
  * URL / Response to fetch it from (`edge-sessions/wasm` is the file).
  * Until it resolves, every other export throws `NotInitialized`.
  */
-export function initEdgeSessions(
-  moduleOrSource: WebAssembly.Module | BufferSource | URL | string | Response | Promise<Response>,
-): Promise<void>;
+export function initEdgeSessions(moduleOrSource: WebAssembly.Module | BufferSource | URL | string | Response | Promise<Response>): Promise<void>;

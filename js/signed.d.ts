@@ -19,12 +19,21 @@ import type { SessionApi, SessionHandler, SessionSettings, SessionsApi } from ".
 
 export * from "./errors.js";
 export type {
-  DumpsOptions, Expiry, ExpiryQuery, HmacAlgorithm, JsonValue, LoadsOptions, SessionSettings, ShownSettings, SignerOptions,
+  DumpsOptions,
+  Expiry,
+  ExpiryQuery,
+  HmacAlgorithm,
+  JsonValue,
+  LoadsOptions,
+  SessionSettings,
+  ShownSettings,
+  SignerOptions,
 } from "./types.js";
 export { dumps, loads, signing, Signer, TimestampSigner } from "./types.js";
 
 /** The options of {@link Sessions}: the settings (`engine` defaults to, and must be, `"signed_cookies"`) and the clock. */
-export interface SignedSessionOptions extends Omit<SessionSettings, "engine" | "cacheFormat" | "cacheKeyPrefix" | "cacheVersion" | "cacheKeyFunction" | "detectConflicts"> {
+export interface SignedSessionOptions
+  extends Omit<SessionSettings, "engine" | "cacheFormat" | "cacheKeyPrefix" | "cacheVersion" | "cacheKeyFunction" | "detectConflicts"> {
   /** Default and only value: `"signed_cookies"`. */
   engine?: "signed_cookies" | "django.contrib.sessions.backends.signed_cookies";
   /** The clock in seconds since the epoch: a number, or a function returning one. Default `() => Date.now() / 1000`. */

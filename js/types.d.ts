@@ -210,7 +210,11 @@ export interface FileAdapter {
 
 /** Django's five engines, by short name or dotted path. */
 export type EngineName =
-  | "db" | "cache" | "cached_db" | "file" | "signed_cookies"
+  | "db"
+  | "cache"
+  | "cached_db"
+  | "file"
+  | "signed_cookies"
   | `django.contrib.sessions.backends.${"db" | "cache" | "cached_db" | "file" | "signed_cookies"}`;
 
 /**
@@ -294,7 +298,9 @@ export interface SessionOptions extends SessionSettings {
 }
 
 /** The settings in force, as {@link SessionsApi.settings} shows them (secrets and internals left out). */
-export type ShownSettings = Readonly<Required<Omit<SessionSettings, "secretKey" | "secretKeyFallbacks" | "sessionClass" | "maxInflatedSize" | "cacheKeyFunction">>>;
+export type ShownSettings = Readonly<
+  Required<Omit<SessionSettings, "secretKey" | "secretKeyFallbacks" | "sessionClass" | "maxInflatedSize" | "cacheKeyFunction">>
+>;
 
 /** An argument to `setExpiry`. */
 export type Expiry =
@@ -447,12 +453,7 @@ export interface SessionsApi<S> {
 }
 
 /** A fetch handler that receives the request's session. */
-export type SessionHandler<S, Env = unknown, Ctx = unknown> = (
-  request: Request,
-  session: S,
-  env: Env,
-  ctx: Ctx,
-) => Response | Promise<Response>;
+export type SessionHandler<S, Env = unknown, Ctx = unknown> = (request: Request, session: S, env: Env, ctx: Ctx) => Response | Promise<Response>;
 
 // For the {@link}s above.
 import type { BadSignature, InvalidSetting, KeyError, SessionBusy, SessionClosed, SessionInterrupted, SignatureExpired, StorageError } from "./errors.js";

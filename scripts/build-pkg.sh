@@ -39,7 +39,7 @@ for module in "${MODULES[@]}"; do
   # One result per export (see the script): Node 20's V8 compiles the module 2.5x faster.
   node scripts/single-results.mjs "$WASM" "$STAGE/$name.input.wasm"
   # --weak-refs: sessions a request drops are freed by the GC, no .free() needed.
-  wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$STAGE" --out-name "$name" "$STAGE/$name.input.wasm"
+  wasm-bindgen --target web --weak-refs --out-dir "$STAGE" --out-name "$name" "$STAGE/$name.input.wasm"
   # Only npm's binaryen: Debian's older wasm-opt emits modules that fail to load.
   # A big function with one caller stays a function of its own: V8 compiles a
   # function whole on its first call, so the cold paths folded into a hot one
@@ -50,9 +50,12 @@ for module in "${MODULES[@]}"; do
     --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     "$STAGE/${name}_bg.wasm" -o "$STAGE/${name}_bg.wasm"
 done
+# The glue's own declarations are for type-checking js/ (js/tsconfig.json), not shipped.
+mkdir -p target/glue-types
 for module in "${MODULES[@]}"; do
   name=${module%%:*}
   mv -f "$STAGE/${name}_bg.wasm" "$STAGE/$name.js" pkg/
+  mv -f "$STAGE/$name.d.ts" target/glue-types/
 done
 
 copy_js

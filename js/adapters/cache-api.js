@@ -14,8 +14,7 @@ export function cacheApiCache(cache = globalThis.caches?.default, { baseUrl = "h
     throw new InvalidSetting(`baseUrl must be an http(s) URL ending in "/", not ${JSON.stringify(baseUrl)}`);
   }
   const url = (key) => baseUrl + encodeURIComponent(key);
-  const put = (key, value, ttl) =>
-    cache.put(url(key), new Response(value, { headers: { "Cache-Control": `max-age=${ttl}` } }));
+  const put = (key, value, ttl) => cache.put(url(key), new Response(value, { headers: { "Cache-Control": `max-age=${ttl}` } }));
   return {
     // Bytes, whichever format the entry is in (a pickle is binary).
     async get(key) {

@@ -57,7 +57,9 @@ export async function createD1Table(database, { table = "django_session" } = {})
   const md5 = new Uint8Array(await crypto.subtle.digest("MD5", new TextEncoder().encode(`${table}expire_date`)));
   const suffix = [...md5.slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
   await db.batch([
-    db.prepare(`CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`),
+    db.prepare(
+      `CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`,
+    ),
     db.prepare(`CREATE INDEX IF NOT EXISTS "${table}_expire_date_${suffix}" ON ${t} ("expire_date")`),
   ]);
 }

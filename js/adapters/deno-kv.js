@@ -30,14 +30,22 @@ export function denoKvCache(kv, { prefix = ["edge-sessions"] } = {}) {
     async add(key, value, ttl) {
       const current = await kv.get(at(key));
       if (live(current)) return false;
-      const { ok } = await kv.atomic().check(current).set(at(key), ...entry(value, ttl)).commit();
+      const { ok } = await kv
+        .atomic()
+        .check(current)
+        .set(at(key), ...entry(value, ttl))
+        .commit();
       return ok;
     },
     // detectConflicts: commits only if the entry is still the one whose value was compared.
     async replaceIf(key, value, ttl, expected) {
       const current = await kv.get(at(key));
       if (!live(current) || !sameEntry(current.value.value, expected)) return false;
-      const { ok } = await kv.atomic().check(current).set(at(key), ...entry(value, ttl)).commit();
+      const { ok } = await kv
+        .atomic()
+        .check(current)
+        .set(at(key), ...entry(value, ttl))
+        .commit();
       return ok;
     },
     delete: (key) => kv.delete(at(key)),

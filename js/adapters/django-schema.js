@@ -12,7 +12,9 @@ import { InvalidSetting } from "../errors.js";
 export function quotedTable(table, maxLength = 128) {
   const identifier = new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${maxLength - 1}}$`);
   if (typeof table !== "string" || !identifier.test(table)) {
-    throw new InvalidSetting(`table must be a plain SQL identifier (a letter, then letters, digits or _, at most ${maxLength} chars), not ${JSON.stringify(table)}`);
+    throw new InvalidSetting(
+      `table must be a plain SQL identifier (a letter, then letters, digits or _, at most ${maxLength} chars), not ${JSON.stringify(table)}`,
+    );
   }
   return `"${table}"`;
 }
@@ -65,6 +67,6 @@ export function md5Hex(text) {
     [a0, b0, c0, d0] = [(a0 + a) | 0, (b0 + b) | 0, (c0 + c) | 0, (d0 + d) | 0];
   }
   const out = new DataView(new ArrayBuffer(16));
-  [a0, b0, c0, d0].forEach((word, i) => out.setUint32(i * 4, word, true));
+  for (const [i, word] of [a0, b0, c0, d0].entries()) out.setUint32(i * 4, word, true);
   return [...new Uint8Array(out.buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

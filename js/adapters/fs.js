@@ -53,7 +53,11 @@ export function nodeFiles(directory, { fs = nodeFs } = {}) {
   }
   const { link, open, readdir, rename, stat, unlink, writeFile } = bound(fs);
   const path = (name) => join(directory, checked(name));
-  const exists = (name) => stat(path(name)).then(() => true, (error) => (absent(error) ? false : Promise.reject(error)));
+  const exists = (name) =>
+    stat(path(name)).then(
+      () => true,
+      (error) => (absent(error) ? false : Promise.reject(error)),
+    );
 
   async function create(temp, target) {
     try {
@@ -114,7 +118,9 @@ export function nodeFiles(directory, { fs = nodeFs } = {}) {
       }
     },
     async remove(name) {
-      await unlink(path(name)).catch((error) => { if (!absent(error)) throw error; });
+      await unlink(path(name)).catch((error) => {
+        if (!absent(error)) throw error;
+      });
     },
     async list(prefix) {
       return (await readdir(directory)).filter((name) => name.startsWith(prefix) && !name.startsWith("."));

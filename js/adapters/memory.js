@@ -51,7 +51,9 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
       }
       return copyEntry(entry[0]);
     },
-    set(key, value, ttl) { put(key, value, ttl); },
+    set(key, value, ttl) {
+      put(key, value, ttl);
+    },
     add(key, value, ttl) {
       if (live(key)) return false;
       put(key, value, ttl);
@@ -64,9 +66,13 @@ export function memoryCache({ maxEntries = Infinity, now = clock } = {}) {
       put(key, value, ttl);
       return true;
     },
-    delete(key) { entries.delete(key); },
+    delete(key) {
+      entries.delete(key);
+    },
     /** Number of entries held (expired ones included until touched). */
-    get size() { return entries.size; },
+    get size() {
+      return entries.size;
+    },
   };
 }
 
@@ -79,7 +85,9 @@ export function memoryDb() {
       const row = rows.get(sessionKey);
       return row ? copy(row) : null;
     },
-    exists(sessionKey) { return rows.has(sessionKey); },
+    exists(sessionKey) {
+      return rows.has(sessionKey);
+    },
     insert(row) {
       if (rows.has(row.sessionKey)) return false;
       rows.set(row.sessionKey, copy(row));
@@ -95,13 +103,17 @@ export function memoryDb() {
       rows.set(row.sessionKey, copy(row));
       return true;
     },
-    delete(sessionKey) { rows.delete(sessionKey); },
+    delete(sessionKey) {
+      rows.delete(sessionKey);
+    },
     // Django's text dates sort as they compare (SQLite compares them as text too).
     deleteExpired(before) {
       for (const [key, row] of rows) if (row.expireDate < before) rows.delete(key);
     },
     /** Every row, for inspection. */
-    rows() { return [...rows.values()].map(copy); },
+    rows() {
+      return [...rows.values()].map(copy);
+    },
   };
 }
 
@@ -113,13 +125,19 @@ export function memoryFiles({ now = clock } = {}) {
       const file = files.get(name);
       return file ? { ...file } : null;
     },
-    exists(name) { return files.has(name); },
+    exists(name) {
+      return files.has(name);
+    },
     write(name, content, mode) {
       if ((mode === "create") === files.has(name)) return false;
       files.set(name, { content, modifiedAt: now() });
       return true;
     },
-    remove(name) { files.delete(name); },
-    list(prefix) { return [...files.keys()].filter((name) => name.startsWith(prefix)); },
+    remove(name) {
+      files.delete(name);
+    },
+    list(prefix) {
+      return [...files.keys()].filter((name) => name.startsWith(prefix));
+    },
   };
 }

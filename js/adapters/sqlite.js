@@ -41,8 +41,12 @@ export function sqliteDb(database, { table = "django_session" } = {}) {
     insert: (row) => insert().run(row.sessionKey, row.sessionData, row.expireDate).changes > 0,
     update: (row) => update().run(row.sessionData, row.expireDate, row.sessionKey).changes > 0,
     updateIf: (row, expected) => updateIf().run(row.sessionData, row.expireDate, row.sessionKey, expected).changes > 0,
-    delete: (sessionKey) => { remove().run(sessionKey); },
-    deleteExpired: (before) => { expired().run(before); },
+    delete: (sessionKey) => {
+      remove().run(sessionKey);
+    },
+    deleteExpired: (before) => {
+      expired().run(before);
+    },
   };
 }
 
@@ -53,6 +57,8 @@ export function sqliteDb(database, { table = "django_session" } = {}) {
 export function createSqliteTable(database, { table = "django_session" } = {}) {
   const t = quotedTable(table);
   const db = handle(database);
-  db.prepare(`CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`).run();
+  db.prepare(
+    `CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`,
+  ).run();
   db.prepare(`CREATE INDEX IF NOT EXISTS "${indexName(table, "expire_date")}" ON ${t} ("expire_date")`).run();
 }
