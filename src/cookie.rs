@@ -2,6 +2,18 @@
 //! header, Python's `http.cookies.Morsel` output for Set-Cookie, and the
 //! grammar both share (which names and attribute values are legal).
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, Result};
 
 /// Python's `http.cookies._LegalChars`: what a cookie name may hold, and

@@ -4,6 +4,18 @@
 //! Hand-written rather than a calendar crate: it is three civil-date
 //! formulas, and sessions need Python's exact text forms, not a crate's.
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, Result};
 
 const MICROS_PER_SEC: i64 = 1_000_000;
@@ -191,8 +203,14 @@ pub fn http_date(seconds: f64) -> Result<String> {
     let days = secs.div_euclid(SECS_PER_DAY);
     let in_day = secs.rem_euclid(SECS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
-    let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
-    let month = MONTHS[(m - 1).clamp(0, 11) as usize];
+    let weekday = WEEKDAYS
+        .get(days.rem_euclid(7) as usize)
+        .copied()
+        .unwrap_or_default();
+    let month = MONTHS
+        .get((m - 1).clamp(0, 11) as usize)
+        .copied()
+        .unwrap_or_default();
     if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
         return Err(Error::InvalidExpiry(format!("year {y} is out of range")));
     }
@@ -239,15 +257,15 @@ fn parse_clock(clock: &str) -> Option<(i64, i64)> {
     let hour = digits(b, 0, 2)?;
     let (minute, second, frac_at) = match b.len() {
         2 => (0, 0, None),
-        5 if b[2] == b':' => (digits(b, 3, 2)?, 0, None),
-        n if n >= 8 && b[2] == b':' && b[5] == b':' => {
+        5 if b.get(2) == Some(&b':') => (digits(b, 3, 2)?, 0, None),
+        n if n >= 8 && b.get(2) == Some(&b':') && b.get(5) == Some(&b':') => {
             (digits(b, 3, 2)?, digits(b, 6, 2)?, Some(8))
         }
         _ => return None,
     };
     let mut micros = 0;
     if let Some(at) = frac_at.filter(|&at| at < b.len()) {
-        if b[at] != b'.' && b[at] != b',' {
+        if !matches!(b.get(at), Some(b'.' | b',')) {
             return None;
         }
         let frac = b.get(at + 1..)?;
@@ -274,12 +292,14 @@ fn parse_offset(tz: &str) -> Option<i32> {
         b'-' => -1,
         _ => return None,
     };
-    let b = &tz.as_bytes()[1..];
+    let b = tz.as_bytes().get(1..)?;
     let (h, m, s) = match b.len() {
         2 => (digits(b, 0, 2)?, 0, 0),
         4 => (digits(b, 0, 2)?, digits(b, 2, 2)?, 0),
-        5 if b[2] == b':' => (digits(b, 0, 2)?, digits(b, 3, 2)?, 0),
-        8 if b[2] == b':' && b[5] == b':' => (digits(b, 0, 2)?, digits(b, 3, 2)?, digits(b, 6, 2)?),
+        5 if b.get(2) == Some(&b':') => (digits(b, 0, 2)?, digits(b, 3, 2)?, 0),
+        8 if b.get(2) == Some(&b':') && b.get(5) == Some(&b':') => {
+            (digits(b, 0, 2)?, digits(b, 3, 2)?, digits(b, 6, 2)?)
+        }
         _ => return None,
     };
     if h > 23 || m > 59 || s > 59 {

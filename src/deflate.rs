@@ -11,6 +11,18 @@
 //! Python's `zlib.decompress`, so Django reads these tokens as its own; they
 //! are not byte-identical to Django's compressed tokens (no other zlib's are).
 
+// Compresses data from outside: no unwrap or panic here (tests excepted;
+// a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+// Indexing is allowed here, and only here: every index is into a table of
+// fixed size with the index masked or bounded where it is computed (hash
+// heads, window positions, code lengths), and `fuzz/` round-trips any input
+// through this compressor.
+#![allow(clippy::indexing_slicing)]
+
 const WINDOW: usize = 32_768;
 const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;

@@ -155,6 +155,9 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Shorthand used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,7 +170,10 @@ mod tests {
             Error::SignatureExpired(String::new()),
             Error::BadPayload(PayloadError::MissingTimestamp),
             Error::Unserializable(String::new()),
-            Error::InvalidSetting { setting: "", reason: String::new() },
+            Error::InvalidSetting {
+                setting: "",
+                reason: String::new(),
+            },
             Error::SessionInterrupted,
             Error::CreateError,
             Error::UpdateError,
@@ -199,6 +205,3 @@ mod tests {
         assert_eq!(one_of_each.len(), Error::NAMES.len());
     }
 }
-
-/// Shorthand used across the crate.
-pub type Result<T, E = Error> = std::result::Result<T, E>;

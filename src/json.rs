@@ -13,6 +13,18 @@
 //! assert_eq!(dumps(&v).unwrap(), r#"{"name":"Zo\u00eb","n":1e+16,"x":NaN}"#);
 //! ```
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, PayloadError, Result};
 pub use crate::value::{Dict, Int, Value};
 
@@ -167,7 +179,8 @@ pub fn write_string(out: &mut String, s: &str) {
                     const HEX: &[u8; 16] = b"0123456789abcdef";
                     out.push_str("\\u");
                     for shift in [12, 8, 4, 0] {
-                        out.push(char::from(HEX[usize::from(unit >> shift & 15)]));
+                        let digit = HEX.get(usize::from(unit >> shift & 15));
+                        out.push(char::from(digit.copied().unwrap_or(b'0')));
                     }
                 }
                 continue;

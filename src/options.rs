@@ -13,6 +13,18 @@
 //! assert_eq!(typo.to_string(), r#"options: unknown option "cookieAgee""#);
 //! ```
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::cookie::SameSite;
 use crate::error::{Error, Result};
 use crate::settings::{CacheFormat, EngineKind, Settings};
@@ -89,7 +101,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "string",
         default: "(required)",
-        apply: Some(|s, v| Ok(s.secret_key = string(v)?)),
+        apply: Some(|s, v| {
+            s.secret_key = string(v)?;
+            Ok(())
+        }),
         read: None,
     },
     SessionOption {
@@ -103,7 +118,10 @@ pub const OPTIONS: &[SessionOption] = &[
                 Value::List(items) => items.iter().map(string).collect(),
                 _ => Err("an array of strings"),
             };
-            Ok(s.secret_key_fallbacks = keys.map_err(|_| "an array of strings")?)
+            {
+                s.secret_key_fallbacks = keys.map_err(|_| "an array of strings")?;
+                Ok(())
+            }
         }),
         read: None,
     },
@@ -115,7 +133,10 @@ pub const OPTIONS: &[SessionOption] = &[
         default: "\"db\"",
         apply: Some(|s, v| {
             let name = string(v)?;
-            Ok(s.engine = EngineKind::parse(&name).map_err(|_| ENGINE_NAMES_HINT)?)
+            {
+                s.engine = EngineKind::parse(&name).map_err(|_| ENGINE_NAMES_HINT)?;
+                Ok(())
+            }
         }),
         read: Some(|s| s.engine.short_name().into()),
     },
@@ -125,7 +146,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "string",
         default: "\"sessionid\"",
-        apply: Some(|s, v| Ok(s.cookie_name = string(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_name = string(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cookie_name.as_str().into()),
     },
     SessionOption {
@@ -134,7 +158,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "number",
         default: "1209600",
-        apply: Some(|s, v| Ok(s.cookie_age = integer(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_age = integer(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cookie_age.into()),
     },
     SessionOption {
@@ -143,7 +170,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "string | null",
         default: "null",
-        apply: Some(|s, v| Ok(s.cookie_domain = optional_string(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_domain = optional_string(v)?;
+            Ok(())
+        }),
         read: Some(|s| text(&s.cookie_domain)),
     },
     SessionOption {
@@ -152,7 +182,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "boolean",
         default: "false",
-        apply: Some(|s, v| Ok(s.cookie_secure = boolean(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_secure = boolean(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cookie_secure.into()),
     },
     SessionOption {
@@ -161,7 +194,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "boolean",
         default: "true",
-        apply: Some(|s, v| Ok(s.cookie_httponly = boolean(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_httponly = boolean(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cookie_httponly.into()),
     },
     SessionOption {
@@ -170,7 +206,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "string",
         default: "\"/\"",
-        apply: Some(|s, v| Ok(s.cookie_path = string(v)?)),
+        apply: Some(|s, v| {
+            s.cookie_path = string(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cookie_path.as_str().into()),
     },
     SessionOption {
@@ -182,7 +221,10 @@ pub const OPTIONS: &[SessionOption] = &[
         apply: Some(|s, v| {
             let spelled = optional_string(v).map_err(|_| SAME_SITE_HINT)?;
             let parsed = spelled.map(|t| SameSite::parse(&t, "SESSION_COOKIE_SAMESITE"));
-            Ok(s.cookie_samesite = parsed.transpose().map_err(|_| SAME_SITE_HINT)?)
+            {
+                s.cookie_samesite = parsed.transpose().map_err(|_| SAME_SITE_HINT)?;
+                Ok(())
+            }
         }),
         read: Some(|s| {
             s.cookie_samesite
@@ -196,7 +238,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "boolean",
         default: "false",
-        apply: Some(|s, v| Ok(s.expire_at_browser_close = boolean(v)?)),
+        apply: Some(|s, v| {
+            s.expire_at_browser_close = boolean(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.expire_at_browser_close.into()),
     },
     SessionOption {
@@ -205,7 +250,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "boolean",
         default: "false",
-        apply: Some(|s, v| Ok(s.save_every_request = boolean(v)?)),
+        apply: Some(|s, v| {
+            s.save_every_request = boolean(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.save_every_request.into()),
     },
     SessionOption {
@@ -214,7 +262,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: false,
         ts_type: "string",
         default: "\"SessionStore\"",
-        apply: Some(|s, v| Ok(s.session_class = string(v)?)),
+        apply: Some(|s, v| {
+            s.session_class = string(v)?;
+            Ok(())
+        }),
         read: None,
     },
     SessionOption {
@@ -225,7 +276,10 @@ pub const OPTIONS: &[SessionOption] = &[
         default: "\"pickle\"",
         apply: Some(|s, v| {
             let name = string(v).map_err(|_| CACHE_FORMAT_HINT)?;
-            Ok(s.cache_format = CacheFormat::parse(&name).map_err(|_| CACHE_FORMAT_HINT)?)
+            {
+                s.cache_format = CacheFormat::parse(&name).map_err(|_| CACHE_FORMAT_HINT)?;
+                Ok(())
+            }
         }),
         read: Some(|s| s.cache_format.name().into()),
     },
@@ -235,7 +289,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "string",
         default: "\"\"",
-        apply: Some(|s, v| Ok(s.cache_key_prefix = string(v)?)),
+        apply: Some(|s, v| {
+            s.cache_key_prefix = string(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cache_key_prefix.as_str().into()),
     },
     SessionOption {
@@ -244,7 +301,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: true,
         ts_type: "number",
         default: "1",
-        apply: Some(|s, v| Ok(s.cache_version = integer(v)?)),
+        apply: Some(|s, v| {
+            s.cache_version = integer(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.cache_version.into()),
     },
     SessionOption {
@@ -262,7 +322,10 @@ pub const OPTIONS: &[SessionOption] = &[
         django: false,
         ts_type: "boolean",
         default: "false",
-        apply: Some(|s, v| Ok(s.detect_conflicts = boolean(v)?)),
+        apply: Some(|s, v| {
+            s.detect_conflicts = boolean(v)?;
+            Ok(())
+        }),
         read: Some(|s| s.detect_conflicts.into()),
     },
     SessionOption {
@@ -273,7 +336,10 @@ pub const OPTIONS: &[SessionOption] = &[
         default: "1048576",
         apply: Some(|s, v| {
             let n = integer(v).map_err(|_| "a positive whole number")?;
-            Ok(s.max_inflated_size = usize::try_from(n).map_err(|_| "a positive whole number")?)
+            {
+                s.max_inflated_size = usize::try_from(n).map_err(|_| "a positive whole number")?;
+                Ok(())
+            }
         }),
         read: None,
     },

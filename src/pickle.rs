@@ -3,6 +3,18 @@
 //! builds an object, so nothing is ever imported or executed; writing
 //! gives `pickle.dumps(value, HIGHEST_PROTOCOL)`.
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, PayloadError, Result};
 use crate::value::{Dict, Int, Value};
 

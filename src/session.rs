@@ -598,7 +598,7 @@ impl<E: Engine> Session<E> {
     /// access (to answer later accesses without waiting) must not change
     /// what the middleware decides.
     pub async fn load(&mut self) -> Result<()> {
-        if !self.state.cache.is_some() {
+        if self.state.cache.is_none() {
             let accessed = self.state.accessed;
             let loaded = self.state.dict(&self.engine, false).await.map(|_| ());
             self.state.accessed = accessed;

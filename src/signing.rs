@@ -13,6 +13,18 @@
 //! assert_eq!(loads(&token, "secret", &[], DEFAULT_SALT, None, 1_700_000_000.0).unwrap(), Value::from("hello"));
 //! ```
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, PayloadError, Result};
 use crate::json::{self, Value};
 use hmac::{Hmac, Mac};
@@ -56,7 +68,14 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 
 /// [`b64_encode`], appended to `out`.
 fn b64_encode_into(out: &mut String, bytes: &[u8]) {
-    let sextet = |n: u32, shift: u32| char::from(BASE64_URL[(n >> shift & 63) as usize]);
+    let sextet = |n: u32, shift: u32| {
+        char::from(
+            BASE64_URL
+                .get((n >> shift & 63) as usize)
+                .copied()
+                .unwrap_or(b'A'),
+        )
+    };
     let mut chunks = bytes.chunks_exact(3);
     for chunk in &mut chunks {
         if let &[a, b, c] = chunk {
@@ -105,7 +124,10 @@ pub fn b64_decode(text: &[u8]) -> Result<Vec<u8>> {
             2 => out.push((left << 4 | v >> 2) as u8),
             _ => out.push((left << 6 | v) as u8),
         }
-        left = v & [0x3f, 0x0f, 0x03, 0][usize::from(quad_pos)];
+        left = v & [0x3f, 0x0f, 0x03, 0]
+            .get(usize::from(quad_pos))
+            .copied()
+            .unwrap_or(0);
         quad_pos = (quad_pos + 1) % 4;
     }
     match quad_pos {
@@ -137,7 +159,7 @@ pub fn b62_encode(n: i64) -> String {
     let mut digits = Vec::new();
     let mut rest = n.unsigned_abs();
     while rest > 0 {
-        digits.push(BASE62[(rest % 62) as usize]);
+        digits.push(BASE62.get((rest % 62) as usize).copied().unwrap_or(b'0'));
         rest /= 62;
     }
     if n < 0 {

@@ -15,6 +15,18 @@
 //! assert_eq!(cart.keys().collect::<Vec<_>>(), ["qty", "price"]);
 //! ```
 
+// Reads data from outside: no indexing, slicing, unwrap or panic here
+// (tests excepted; a panic in wasm poisons the instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use crate::error::{Error, Result};
 
 /// A Python value a session can hold.

@@ -51,9 +51,11 @@ fn properties(body: &str) -> Vec<(String, String)> {
             doc.push(' ');
             continue;
         }
-        if let Some(name) = line.split(['?', ':', '(']).next().filter(|n| {
-            !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())
-        }) {
+        if let Some(name) = line
+            .split(['?', ':', '('])
+            .next()
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
             found.push((name.to_owned(), std::mem::take(&mut doc)));
         } else {
             doc.clear();
@@ -118,7 +120,8 @@ fn the_shown_settings_type_leaves_out_what_the_core_hides() {
     let start = types.find("export type ShownSettings").unwrap();
     let line = &types[start..start + types[start..].find('\n').unwrap()];
     for option in OPTIONS.iter().filter(|o| !o.shown()) {
-        let in_settings = interface(&types, "SessionSettings").contains(&format!("  {}?", option.name))
+        let in_settings = interface(&types, "SessionSettings")
+            .contains(&format!("  {}?", option.name))
             || interface(&types, "SessionSettings").contains(&format!("  {}:", option.name));
         if in_settings {
             assert!(
@@ -161,8 +164,14 @@ fn the_readme_settings_table_is_the_options_table() {
     const START: &str = "<!-- options table: written by tests/seams.rs -->\n";
     const END: &str = "<!-- end of options table -->";
     let readme = read("README.md");
-    let begin = readme.find(START).expect("README.md has the options table marker") + START.len();
-    let end = begin + readme[begin..].find(END).expect("README.md has the end marker");
+    let begin = readme
+        .find(START)
+        .expect("README.md has the options table marker")
+        + START.len();
+    let end = begin
+        + readme[begin..]
+            .find(END)
+            .expect("README.md has the end marker");
     let want = readme_table();
     if std::env::var_os("EDGE_SESSIONS_WRITE_DOCS").is_some() {
         let written = format!("{}{want}{}", &readme[..begin], &readme[end..]);
@@ -212,14 +221,26 @@ fn adapter_methods_agree_across_layers() {
     ] {
         let line = api
             .lines()
-            .find(|l| l.trim_start().starts_with(&format!("{kind}: Object.freeze([")))
+            .find(|l| {
+                l.trim_start()
+                    .starts_with(&format!("{kind}: Object.freeze(["))
+            })
             .unwrap_or_else(|| panic!("ADAPTER_METHODS.{kind} in js/api.js"));
-        let listed: Vec<String> = line.split('"').skip(1).step_by(2).map(str::to_owned).collect();
+        let listed: Vec<String> = line
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
         let declared: Vec<String> = properties(interface(&types, interface_name))
             .into_iter()
             .map(|(n, _)| n)
             .collect();
-        assert_eq!(sorted_owned(&listed), sorted_owned(&declared), "{interface_name} vs ADAPTER_METHODS.{kind}");
+        assert_eq!(
+            sorted_owned(&listed),
+            sorted_owned(&declared),
+            "{interface_name} vs ADAPTER_METHODS.{kind}"
+        );
         let mut core: Vec<String> = Vec::new();
         for list in core_lists {
             let at = adapters.find(&format!("const {list}: ")).unwrap();
@@ -228,7 +249,11 @@ fn adapter_methods_agree_across_layers() {
         }
         core.sort();
         core.dedup();
-        assert_eq!(sorted_owned(&listed), core, "the core's {kind} methods vs ADAPTER_METHODS.{kind}");
+        assert_eq!(
+            sorted_owned(&listed),
+            core,
+            "the core's {kind} methods vs ADAPTER_METHODS.{kind}"
+        );
     }
 }
 
@@ -244,7 +269,10 @@ fn engine_names_agree() {
         EngineKind::File,
         EngineKind::SignedCookies,
     ] {
-        assert!(decl.contains(&format!("\"{}\"", kind.short_name())), "EngineName lacks {kind:?}");
+        assert!(
+            decl.contains(&format!("\"{}\"", kind.short_name())),
+            "EngineName lacks {kind:?}"
+        );
         assert_eq!(EngineKind::parse(kind.short_name()).unwrap(), kind);
         assert_eq!(EngineKind::parse(kind.django_path()).unwrap(), kind);
     }

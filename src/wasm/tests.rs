@@ -6,8 +6,8 @@
 use super::session::{SessionCore, SessionsCore};
 use super::{boundary, signing};
 use js_sys::{Function, Object, Promise, Reflect};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::convert::TryFromJsValue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -24,8 +24,10 @@ fn js(expression: &str) -> JsValue {
 
 /// The `js/` layer's boundary reader, as api.js gives it.
 fn use_parse() {
-    let parse = js(r#"(text) => JSON.parse(text, (k, v) => typeof v === "string" && v.charCodeAt(0) === 0
-        ? ({ "\u0000NaN": NaN, "\u0000Infinity": Infinity, "\u0000-Infinity": -Infinity })[v] ?? v.slice(1) : v)"#);
+    let parse = js(
+        r#"(text) => JSON.parse(text, (k, v) => typeof v === "string" && v.charCodeAt(0) === 0
+        ? ({ "\u0000NaN": NaN, "\u0000Infinity": Infinity, "\u0000-Infinity": -Infinity })[v] ?? v.slice(1) : v)"#,
+    );
     boundary::use_json_parse(parse.unchecked_into());
 }
 
@@ -75,10 +77,17 @@ fn signed_cookie_sessions() -> SessionsCore {
 #[wasm_bindgen_test]
 fn errors_cross_as_named_js_errors() {
     use_parse();
-    let token = now(signing::dumps(JsValue::NULL, Some("{}".into()), "k", "salt", false, 0.0))
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let token = now(signing::dumps(
+        JsValue::NULL,
+        Some("{}".into()),
+        "k",
+        "salt",
+        false,
+        0.0,
+    ))
+    .unwrap()
+    .as_string()
+    .unwrap();
     let bad = signing::loads(&format!("{token}x"), "k", vec![], "salt", None, 0.0);
     assert!(bad.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&bad, "name"), "BadSignature");
@@ -109,7 +118,10 @@ fn values_cross_as_django_json_and_non_finite_floats_survive() {
     // The payload is Django's JSON: NaN as Python writes it.
     let payload = token.split(':').next().unwrap();
     let json = String::from_utf8(crate::signing::b64_decode(payload.as_bytes()).unwrap()).unwrap();
-    assert_eq!(json, r#"{"name":"Zo\u00eb","n":1e-07,"x":NaN,"s":"\u0000kept"}"#);
+    assert_eq!(
+        json,
+        r#"{"name":"Zo\u00eb","n":1e-07,"x":NaN,"s":"\u0000kept"}"#
+    );
     let back = now(signing::loads(&token, "k", vec![], "s", None, 0.0)).unwrap();
     assert_eq!(get(&back, "name"), "Zoë");
     assert!(get(&back, "x").as_f64().unwrap().is_nan());
@@ -124,7 +136,12 @@ fn operations_without_io_answer_at_once() {
     let list = now(session.get("a".into())).unwrap();
     assert!(js_sys::Array::is_array(&list));
     // Scalars cross as themselves, both ways.
-    for value in [JsValue::from_f64(12.5), JsValue::TRUE, JsValue::NULL, JsValue::from_str("x")] {
+    for value in [
+        JsValue::from_f64(12.5),
+        JsValue::TRUE,
+        JsValue::NULL,
+        JsValue::from_str("x"),
+    ] {
         now(session.set("v".into(), value.clone(), None)).unwrap();
         assert_eq!(now(session.get("v".into())).unwrap(), value);
     }
@@ -148,7 +165,12 @@ async fn a_waiting_adapter_gives_a_promise_and_busy_overlaps_are_refused() {
     let cache = js("(() => { const m = new Map(); return {
         get: async (k) => m.get(k) ?? null, set: async (k, v) => { m.set(k, v) },
         add: async (k, v) => m.has(k) ? false : (m.set(k, v), true), delete: async (k) => { m.delete(k) } } })()");
-    let sessions = make_sessions(r#"{"secretKey":"k","engine":"cache"}"#, cache, JsValue::UNDEFINED).unwrap();
+    let sessions = make_sessions(
+        r#"{"secretKey":"k","engine":"cache"}"#,
+        cache,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let session = session(sessions.open(Some("abcdefghijklmnop".into()), 0.0));
     let load = now(session.get("a".into())).unwrap();
     assert!(load.is_instance_of::<Promise>());
@@ -157,7 +179,9 @@ async fn a_waiting_adapter_gives_a_promise_and_busy_overlaps_are_refused() {
     // The flags are not guessed while storage is waited on.
     assert_eq!(get(&session.accessed(), "name"), "SessionBusy");
     assert!(settled(load).await.unwrap().is_undefined());
-    settled(session.set("b".into(), JsValue::from_f64(1.0), None)).await.unwrap();
+    settled(session.set("b".into(), JsValue::from_f64(1.0), None))
+        .await
+        .unwrap();
     settled(session.save(false)).await.unwrap();
     assert_eq!(session.session_key().as_string().unwrap().len(), 32);
 }
@@ -165,17 +189,31 @@ async fn a_waiting_adapter_gives_a_promise_and_busy_overlaps_are_refused() {
 #[wasm_bindgen_test]
 async fn pickles_cross_as_bytes() {
     let entries = js("new Map()");
-    let cache = js("(m) => ({ get: (k) => m.get(k) ?? null, set: (k, v) => { m.set(k, v) },
-        add: (k, v) => m.has(k) ? false : (m.set(k, v), true), delete: (k) => { m.delete(k) } })")
+    let cache = js(
+        "(m) => ({ get: (k) => m.get(k) ?? null, set: (k, v) => { m.set(k, v) },
+        add: (k, v) => m.has(k) ? false : (m.set(k, v), true), delete: (k) => { m.delete(k) } })",
+    )
     .unchecked_into::<Function>()
     .call1(&JsValue::NULL, &entries)
     .unwrap();
-    let sessions = make_sessions(r#"{"secretKey":"k","engine":"cache"}"#, cache, JsValue::UNDEFINED).unwrap();
+    let sessions = make_sessions(
+        r#"{"secretKey":"k","engine":"cache"}"#,
+        cache,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let s = session(sessions.open(None, 0.0));
-    settled(s.set("a".into(), JsValue::from_f64(1.0), None)).await.unwrap();
+    settled(s.set("a".into(), JsValue::from_f64(1.0), None))
+        .await
+        .unwrap();
     settled(s.save(false)).await.unwrap();
-    let key = format!(":1:django.contrib.sessions.cache{}", s.session_key().as_string().unwrap());
-    let entry = entries.unchecked_ref::<js_sys::Map>().get(&JsValue::from_str(&key));
+    let key = format!(
+        ":1:django.contrib.sessions.cache{}",
+        s.session_key().as_string().unwrap()
+    );
+    let entry = entries
+        .unchecked_ref::<js_sys::Map>()
+        .get(&JsValue::from_str(&key));
     let bytes = entry.dyn_into::<js_sys::Uint8Array>().unwrap().to_vec();
     assert_eq!(bytes.first(), Some(&0x80), "a pickle starts with PROTO");
 }
@@ -183,16 +221,30 @@ async fn pickles_cross_as_bytes() {
 #[wasm_bindgen_test]
 async fn adapter_failures_are_storage_errors_with_the_cause() {
     let cache = js("({ get() { throw new TypeError('kv down') }, set() {}, add() { return true }, delete() {} })");
-    let sessions = make_sessions(r#"{"secretKey":"k","engine":"cache"}"#, cache, JsValue::UNDEFINED).unwrap();
+    let sessions = make_sessions(
+        r#"{"secretKey":"k","engine":"cache"}"#,
+        cache,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let err = settled(session(sessions.open(None, 0.0)).exists("abcdefgh".into()))
         .await
         .unwrap_err();
     assert_eq!(get(&err, "name"), "StorageError");
-    assert!(get(&err, "message").as_string().unwrap().contains("kv down"));
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("kv down"));
     assert!(get(&err, "cause").is_instance_of::<js_sys::TypeError>());
 
-    let rejecting = js("({ get: () => Promise.reject('nope'), set() {}, add() { return true }, delete() {} })");
-    let sessions = make_sessions(r#"{"secretKey":"k","engine":"cache"}"#, rejecting, JsValue::UNDEFINED).unwrap();
+    let rejecting =
+        js("({ get: () => Promise.reject('nope'), set() {}, add() { return true }, delete() {} })");
+    let sessions = make_sessions(
+        r#"{"secretKey":"k","engine":"cache"}"#,
+        rejecting,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let err = settled(session(sessions.open(None, 0.0)).exists("abcdefgh".into()))
         .await
         .unwrap_err();
@@ -203,10 +255,14 @@ async fn adapter_failures_are_storage_errors_with_the_cause() {
 async fn adapter_answers_are_checked() {
     let db = js("({ get: (k) => ({ sessionKey: 'someoneelse', sessionData: 'x', expireDate: '2999-01-01 00:00:00' }),
         exists: () => 'yes', insert: () => true, update: () => true, delete() {}, deleteExpired() {} })");
-    let sessions = make_sessions(r#"{"secretKey":"k","engine":"db"}"#, JsValue::UNDEFINED, db).unwrap();
+    let sessions =
+        make_sessions(r#"{"secretKey":"k","engine":"db"}"#, JsValue::UNDEFINED, db).unwrap();
     let s = session(sessions.open(Some("abcdefghijk".into()), 0.0));
     let err = settled(s.get("a".into())).await.unwrap_err();
-    assert!(get(&err, "message").as_string().unwrap().contains("another session's row"));
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("another session's row"));
     let err = settled(s.exists("abcdefghijk".into())).await.unwrap_err();
     assert_eq!(get(&err, "name"), "StorageError");
     let missing = sessions_missing_method();
@@ -214,9 +270,13 @@ async fn adapter_answers_are_checked() {
 }
 
 fn sessions_missing_method() -> JsValue {
-    make_sessions(r#"{"secretKey":"k","engine":"db"}"#, JsValue::UNDEFINED, Object::new().into())
-        .err()
-        .unwrap()
+    make_sessions(
+        r#"{"secretKey":"k","engine":"db"}"#,
+        JsValue::UNDEFINED,
+        Object::new().into(),
+    )
+    .err()
+    .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -225,7 +285,10 @@ fn the_cookie_header_names_the_session() {
     let first = session(sessions.open(None, 0.0));
     now(first.set("user".into(), JsValue::from_f64(7.0), None)).unwrap();
     now(first.save(false)).unwrap();
-    let header = format!("theme=dark; sessionid={}", first.session_key().as_string().unwrap());
+    let header = format!(
+        "theme=dark; sessionid={}",
+        first.session_key().as_string().unwrap()
+    );
     let again = session(sessions.for_cookie_header(Some(header), 0.0));
     assert_eq!(now(again.get("user".into())).unwrap().as_f64(), Some(7.0));
     assert_eq!(again.accessed(), JsValue::TRUE);
