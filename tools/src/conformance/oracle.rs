@@ -25,9 +25,16 @@ pub struct Oracle {
 /// A setting of the file the package does not take.
 struct Refusal {
     setting: String,
+    /// [`BY_DESIGN`] or [`NOT_REPLAYED`].
+    how: &'static str,
     reason: String,
     scope: Scope,
 }
+
+/// A setting the package refuses (Django would take it).
+const BY_DESIGN: &str = "refused by this package by design";
+/// A setting this runner cannot replay (unknown, or not a value Django takes).
+const NOT_REPLAYED: &str = "not replayed by this runner";
 
 /// Which vectors a refusal fails.
 enum Scope {
@@ -48,15 +55,25 @@ impl Oracle {
         };
         oracle.settings.cache_format = cache_format;
         let Some(given) = meta["settings"].as_object() else {
-            oracle.refuse("meta.settings", "the file has none", Scope::Settings);
+            oracle.refuse(
+                "meta.settings",
+                NOT_REPLAYED,
+                "the file has none",
+                Scope::Settings,
+            );
             return oracle.with_notes();
         };
         match given.get("SECRET_KEY").and_then(Json::as_str) {
             Some(key) => oracle.settings.secret_key = key.to_owned(),
-            None => oracle.refuse("SECRET_KEY", "missing or not a string", Scope::Settings),
+            None => oracle.refuse(
+                "SECRET_KEY",
+                NOT_REPLAYED,
+                "missing or not a string",
+                Scope::Settings,
+            ),
         }
         if let Err(e) = oracle.settings.validate() {
-            oracle.refuse("SECRET_KEY", &e.to_string(), Scope::Settings);
+            oracle.refuse("SECRET_KEY", BY_DESIGN, &e.to_string(), Scope::Settings);
         }
         for (name, value) in given {
             match name.as_str() {
@@ -65,7 +82,8 @@ impl Oracle {
                 "USE_TZ" if value == &Json::Bool(true) => {}
                 "USE_TZ" => oracle.refuse(
                     name,
-                    "only aware datetimes (USE_TZ = True) are replayed",
+                    NOT_REPLAYED,
+                    "only aware datetimes (USE_TZ = True) are",
                     Scope::Settings,
                 ),
                 // Descriptions of the oracle's stores; with USE_TZ the
@@ -73,11 +91,13 @@ impl Oracle {
                 "TIME_ZONE" | "CACHES" | "DATABASES" => {}
                 _ => {
                     let mut candidate = oracle.settings.clone();
-                    let taken = apply_setting(&mut candidate, name, value)
-                        .and_then(|()| candidate.validate().map_err(|e| e.to_string()));
+                    let taken = match apply_setting(&mut candidate, name, value) {
+                        Err(why) => Err((NOT_REPLAYED, why)),
+                        Ok(()) => candidate.validate().map_err(|e| (BY_DESIGN, e.to_string())),
+                    };
                     match taken {
                         Ok(()) => oracle.settings = candidate,
-                        Err(why) => oracle.refuse(name, &why, Scope::Settings),
+                        Err((how, why)) => oracle.refuse(name, how, &why, Scope::Settings),
                     }
                 }
             }
@@ -87,12 +107,18 @@ impl Oracle {
 
     fn take_fallbacks(&mut self, value: &Json) {
         let Some(list) = value.as_array() else {
-            return self.refuse("SECRET_KEY_FALLBACKS", "not a list", Scope::Settings);
+            return self.refuse(
+                "SECRET_KEY_FALLBACKS",
+                NOT_REPLAYED,
+                "not a list",
+                Scope::Settings,
+            );
         };
         for key in list {
             let Some(key) = key.as_str() else {
                 self.refuse(
                     "SECRET_KEY_FALLBACKS",
+                    NOT_REPLAYED,
                     "holds a non-string",
                     Scope::Settings,
                 );
@@ -102,6 +128,7 @@ impl Oracle {
                 None => self.settings.secret_key_fallbacks.push(key.to_owned()),
                 Some(why) => self.refuse(
                     "SECRET_KEY_FALLBACKS",
+                    BY_DESIGN,
                     &format!("entry {key:?} dropped: {why}"),
                     Scope::TokensSignedWith(key.to_owned()),
                 ),
@@ -109,9 +136,10 @@ impl Oracle {
         }
     }
 
-    fn refuse(&mut self, setting: &str, reason: &str, scope: Scope) {
+    fn refuse(&mut self, setting: &str, how: &'static str, reason: &str, scope: Scope) {
         self.refusals.push(Refusal {
             setting: setting.to_owned(),
+            how,
             reason: reason.to_owned(),
             scope,
         });
@@ -128,10 +156,7 @@ impl Oracle {
                         "every vector holding a token that verifies only under it fails"
                     }
                 };
-                format!(
-                    "{} refused by this package: {}; {scope}",
-                    r.setting, r.reason
-                )
+                format!("{} {} ({}); {scope}", r.setting, r.how, r.reason)
             })
             .collect();
         (self, notes)
@@ -145,12 +170,7 @@ impl Oracle {
                 Scope::Settings => uses_settings,
                 Scope::TokensSignedWith(key) => self.depends_on_key(v, key),
             };
-            applies.then(|| {
-                format!(
-                    "depends on {}, which this package refuses by design ({})",
-                    r.setting, r.reason
-                )
-            })
+            applies.then(|| format!("depends on {}, {} ({})", r.setting, r.how, r.reason))
         })
     }
 
@@ -232,7 +252,7 @@ impl Oracle {
             Json::String(key) if !key.is_empty() => key.clone(),
             other => {
                 return Err(format!(
-                    "settings_SECRET_KEY {other} refused by this package"
+                    "settings_SECRET_KEY {other} refused by this package by design"
                 ))
             }
         };
@@ -246,9 +266,11 @@ impl Oracle {
                 .ok_or("settings_SECRET_KEY_FALLBACKS holds a non-string")?;
             match fallback_refused(key) {
                 None => kept.push(key.to_owned()),
-                Some(why) if self.depends_on_key(v, key) => return Err(format!(
-                    "depends on fallback key {key:?}, which this package refuses by design ({why})"
-                )),
+                Some(why) if self.depends_on_key(v, key) => {
+                    return Err(format!(
+                    "depends on fallback key {key:?}, refused by this package by design ({why})"
+                ))
+                }
                 Some(_) => {}
             }
         }
