@@ -72,8 +72,11 @@ impl Oracle {
                 Scope::Settings,
             ),
         }
-        if let Err(e) = oracle.settings.validate() {
-            oracle.refuse("SECRET_KEY", BY_DESIGN, &e.to_string(), Scope::Settings);
+        match oracle.settings.validate() {
+            Err(e) if given.get("SECRET_KEY").is_some_and(Json::is_string) => {
+                oracle.refuse("SECRET_KEY", BY_DESIGN, &e.to_string(), Scope::Settings)
+            }
+            _ => {}
         }
         for (name, value) in given {
             match name.as_str() {
