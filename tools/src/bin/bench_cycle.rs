@@ -5,9 +5,8 @@
 //! `{"median_us", "p25_us", "p75_us", "samples"}` over `SAMPLES` timed runs.
 
 use edge_sessions::{
-    block_on, cookie, engines::SignedCookies, middleware, Config, Session, Settings,
+    block_on, cookie, engines::SignedCookies, middleware, Config, Session, Settings, Value,
 };
-use serde_json::Value;
 use std::time::Instant;
 
 const SAMPLES: usize = 30;
