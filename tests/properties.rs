@@ -17,7 +17,7 @@ use edge_sessions::datetime::{http_date, DateTime};
 use edge_sessions::engines::SignedCookies;
 use edge_sessions::json::{self, Dict, Value};
 use edge_sessions::signing::{self, TimestampSigner};
-use edge_sessions::{block_on, middleware, Config, Error, Expiry, ExpiryValue, Session, Settings};
+use edge_sessions::{block_on, middleware, CacheFormat, Config, EngineKind, Error, Expiry, ExpiryValue, Session, Settings};
 use proptest::prelude::*;
 
 /// The number of cases each property runs (proptest's default, stated).
@@ -327,4 +327,78 @@ fn session(now: f64) -> Session<SignedCookies> {
         None,
         now,
     )
+}
+
+/// A value stored under one key, as the JS layer or Rust code may give it:
+/// anything [`json_value`] makes, nested up to the limit, big text that
+/// compresses past the inflate cap, NaN and the infinities.
+fn stored_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        4 => json_value_of_size(3, 16),
+        // Deep, close to the limit from either side.
+        1 => (edge_sessions::json::MAX_DEPTH - 3..=edge_sessions::json::MAX_DEPTH + 1).prop_map(nested),
+        // Compressible text past a small inflate cap.
+        1 => (1usize..4000).prop_map(|n| Value::Str("ab".repeat(n))),
+    ]
+}
+
+fn nested(depth: usize) -> Value {
+    let mut v = Value::None;
+    for _ in 0..depth {
+        v = Value::List(vec![v]);
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever `set` and `save` accept, a fresh load reads back equal, on
+    /// every engine; what the reader would refuse is refused before
+    /// anything is stored.
+    #[test]
+    fn whatever_a_save_accepts_reads_back_equal(
+        values in prop::collection::vec(("[a-z_]{1,12}", stored_value()), 1..4),
+        engine in 0usize..5,
+        pickle in any::<bool>(),
+    ) {
+        use edge_sessions::engines::AnyEngine;
+        use edge_sessions::store::MemoryStores;
+        let kinds = [EngineKind::SignedCookies, EngineKind::Cache, EngineKind::Db, EngineKind::CachedDb, EngineKind::File];
+        let mut settings = Settings::new("secret");
+        settings.engine = kinds[engine];
+        settings.max_inflated_size = 4096; // small, so the cap is reached
+        settings.cache_format = if pickle { CacheFormat::Pickle } else { CacheFormat::Json };
+        let config = Config::new(settings).unwrap();
+        let now = 1_700_000_000.0;
+        let stores = MemoryStores::new(now);
+        let engine = AnyEngine::new(
+            config.settings.engine,
+            Some(stores.cache.clone()),
+            Some(stores.db.clone()),
+            Some(stores.files.clone()),
+        )
+        .unwrap();
+        let mut s = Session::new(&engine, config.clone(), None, now);
+        let mut accepted = Dict::new();
+        block_on(async {
+            for (key, value) in values {
+                if s.set(&key, value.clone()).await.is_ok() {
+                    accepted.insert(key, value);
+                }
+            }
+        });
+        let saved = block_on(s.save());
+        if saved.is_err() {
+            // Refused: nothing may have been stored under a key.
+            prop_assert!(stores.cache.keys().is_empty() && stores.db.keys().is_empty());
+            return Ok(());
+        }
+        let key = s.session_key().map(str::to_owned);
+        let mut fresh = Session::new(&engine, config, key.as_deref(), now);
+        let items = block_on(fresh.items()).unwrap();
+        prop_assert_eq!(fresh.load_problem(), None);
+        prop_assert_eq!(json::dumps(&Value::Dict(items.clone())).unwrap(), json::dumps(&Value::Dict(accepted.clone())).unwrap());
+        prop_assert_eq!(Value::Dict(items), Value::Dict(accepted));
+    }
 }
