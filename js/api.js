@@ -473,9 +473,7 @@ export function bind(core, { sync: answersAtOnce }) {
       return defaultValue === undefined ? answer : then(answer, (value) => (value === undefined ? defaultValue : value));
     }
     set(key, value) {
-      const k = keyOf(key);
-      const [scalar, json] = valueArgs(value);
-      return run(() => this[CORE].set(k, scalar, json));
+      return run(() => this[CORE].set(keyOf(key), ...valueArgs(value)));
     }
     delete(key) {
       return run(() => this[CORE].delete(keyOf(key)));
@@ -487,14 +485,14 @@ export function bind(core, { sync: answersAtOnce }) {
       return run(() => this[CORE].pop(keyOf(key), defaultValue));
     }
     setdefault(key, value) {
-      const k = keyOf(key);
-      const [scalar, json] = valueArgs(value);
-      return run(() => this[CORE].setdefault(k, scalar, json));
+      return run(() => this[CORE].setdefault(keyOf(key), ...valueArgs(value)));
     }
     update(entries) {
-      if (entries === null || typeof entries !== "object") throw new Unserializable("update() takes an object, a Map or [key, value] pairs");
-      const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries);
-      return run(() => this[CORE].update(jsonOf(pairs)));
+      return run(() => {
+        if (entries === null || typeof entries !== "object") throw new Unserializable("update() takes an object, a Map or [key, value] pairs");
+        const pairs = entries instanceof Map || Array.isArray(entries) ? [...entries] : Object.entries(entries);
+        return this[CORE].update(jsonOf(pairs));
+      });
     }
     keys() {
       return run(() => this[CORE].keys());
@@ -580,7 +578,8 @@ export function bind(core, { sync: answersAtOnce }) {
         packed = run(() => this[CORE].finish(status, existing));
       } catch (error) {
         release(this);
-        throw error;
+        if (answersAtOnce) throw error;
+        return Promise.reject(error);
       }
       // "setCookie NUL vary NUL finalState", an absent header empty (see the core's finish()).
       const unpack = (text) => {

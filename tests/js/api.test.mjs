@@ -69,17 +69,33 @@ test("invalid settings throw InvalidSetting at construction", () => {
     { secretKey: "k", engine: "memcached" },
     { secretKey: "k", engine: "cache" },
     { secretKey: "k", engine: "db", db: { get() {} } },
-    { secretKey: "k", now: 5 },
+    // The clock: not a finite number of seconds in Python's range.
+    { secretKey: "k", now: Number.NaN },
+    { secretKey: "k", now: "1700000000" },
+    { secretKey: "k", now: new Date() },
+    { secretKey: "k", now: Number.POSITIVE_INFINITY },
+    { secretKey: "k", now: Date.now() }, // milliseconds by mistake
+    { secretKey: "k", now: -1 },
+    // Non-finite numeric settings are named, not Unserializable.
+    { secretKey: "k", cookieAge: Number.NaN },
+    { secretKey: "k", storageTimeout: Number.POSITIVE_INFINITY },
+    { secretKey: "k", storageTimeout: 0 },
   ];
   for (const options of bad) {
     assert.throws(() => new Sessions(options), InvalidSetting, JSON.stringify(options));
   }
   const s = new Sessions({ secretKey: "k", engine: "signed_cookies" });
   assert.deepEqual(s.settings, {
-    cookieName: "sessionid", cookieAge: 1209600, cookieDomain: null, cookieSecure: false,
+    engine: "signed_cookies", cookieName: "sessionid", cookieAge: 1209600, cookieDomain: null, cookieSecure: false,
     cookieHttpOnly: true, cookiePath: "/", cookieSameSite: "Lax", expireAtBrowserClose: false,
-    saveEveryRequest: false, engine: "signed_cookies",
+    saveEveryRequest: false, cacheFormat: "pickle", cacheKeyPrefix: "", cacheVersion: 1, detectConflicts: false,
   });
+  // A function clock whose answer is not seconds fails the call, never turns expiry off.
+  for (const reading of [Number.NaN, undefined, "1", new Date(), Number.POSITIVE_INFINITY, Date.now()]) {
+    const bad = new Sessions({ secretKey: "k", engine: "signed_cookies", now: () => reading });
+    assert.throws(() => bad.open(), TypeError, String(reading));
+  }
+  assert.equal(new Sessions({ secretKey: "k", engine: "signed_cookies", now: 1_700_000_000 }).open().sessionKey, null);
 });
 
 test("a session has Django's dict semantics and flags", async () => {
@@ -283,7 +299,7 @@ test("adapters that throw, reject or answer nonsense give StorageError with the 
   const garbage = new Sessions({ secretKey: "k", engine: "cache", cache: { ...memoryCache(), get: () => 42 } });
   const err = await garbage.open("abcdefghij").exists("abcdefghij").then(() => null, (e) => e);
   assert.ok(err instanceof StorageError);
-  assert.match(err.message, /returned something other than a string or null/);
+  assert.match(err.message, /returned something other than a string, a Uint8Array, an ArrayBuffer or null/);
 });
 
 test("the db engine over the memory adapter stores Django's row", async () => {
