@@ -65,9 +65,13 @@ function valueArgs(value) {
   }
 }
 
-/** `text` if it is well-formed UTF-16: Python's UnicodeEncodeError otherwise. */
-function wellFormed(text, what) {
-  if (!text.isWellFormed()) throw new Unserializable(`${what} must not contain a lone surrogate (Python cannot encode it either)`);
+/**
+ * `text` if it is well-formed UTF-16; otherwise `Error` (Python's
+ * UnicodeEncodeError: the boundary would silently make it U+FFFD, so two
+ * different keys could sign alike).
+ */
+function wellFormed(text, what, ErrorClass = Unserializable) {
+  if (!text.isWellFormed()) throw new ErrorClass(`${what} must not contain a lone surrogate (Python cannot encode it either)`);
   return text;
 }
 
@@ -75,12 +79,12 @@ function wellFormed(text, what) {
 
 function text(value, name) {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
-  return wellFormed(value, name);
+  return wellFormed(value, name, TypeError);
 }
 
 function secretText(value, name) {
   if (typeof value !== "string") throw new InvalidSetting(`${name} must be a string`);
-  return wellFormed(value, name);
+  return wellFormed(value, name, InvalidSetting);
 }
 
 function keys(list, name) {
@@ -88,7 +92,7 @@ function keys(list, name) {
   if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
     throw new InvalidSetting(`${name} must be an array of strings`);
   }
-  return list.map((k) => wellFormed(k, name));
+  return list.map((k) => wellFormed(k, name, InvalidSetting));
 }
 
 /** A dict key as the core gets it. */
@@ -248,7 +252,7 @@ function isoOf(value, what) {
     if (Number.isNaN(value.getTime())) throw new InvalidExpiry(`${what} is an invalid Date`);
     return value.toISOString();
   }
-  if (typeof value === "string") return wellFormed(value, what);
+  if (typeof value === "string") return wellFormed(value, what, InvalidExpiry);
   throw new InvalidExpiry(`${what} must be a Date or an ISO 8601 string`);
 }
 
