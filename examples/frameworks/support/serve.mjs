@@ -2,6 +2,7 @@
 // server command), waits until it answers, runs the HTTP scenario against
 // it, prints one pass/fail line, and stops the server.
 //   node support/serve.mjs <label> <dir> <kind> <page> <logout> -- <command...>
+// PAGE_VARY=0: the page's Vary is the framework's own (Next's App Router pages).
 // EXTRA=<module> adds that example's own checks: its default export is called
 // with { base, kind, secretKey } after the scenario and answers what passed.
 // Extra environment for the server: SECRET_KEY (fresh), PORT, HOST, ORIGIN (adapter-node); more with ENV_<NAME>=value.
@@ -27,7 +28,7 @@ const extra = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.s
 const secretKey = randomBytes(32).toString("hex");
 const server = spawn(command[0], command.slice(1), {
   cwd: dir,
-  env: { ...process.env, ...extra, SECRET_KEY: secretKey, ORIGIN: base, PORT: String(port), HOST: "127.0.0.1", HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
+  env: { ...process.env, SECRET_KEY: secretKey, ORIGIN: base, PORT: String(port), HOST: "127.0.0.1", HOSTNAME: "127.0.0.1", NODE_ENV: "production", ...extra },
   stdio: ["ignore", "pipe", "pipe"],
   detached: true, // its own process group: npx/next spawn children
 });
@@ -56,7 +57,7 @@ try {
     }
   }
   const ready = Date.now() - started;
-  const passed = await drive(base, { page, logout, kind });
+  const passed = await drive(base, { page, logout, kind, pageVary: process.env.PAGE_VARY !== "0" });
   if (process.env.EXTRA) {
     const { default: extra } = await import(new URL(process.env.EXTRA, `file://${process.cwd()}/`).href);
     passed.push(...(await extra({ base, kind, secretKey })));

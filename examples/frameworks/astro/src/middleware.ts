@@ -1,5 +1,6 @@
 // Django's SessionMiddleware for every on-demand route:
 // `Astro.locals.session` is the request's session (`request.session`).
+import type { MiddlewareHandler } from "astro";
 import { memoryCache } from "edge-sessions";
 import { sessionMiddleware } from "edge-sessions/astro";
 
@@ -7,4 +8,4 @@ import { sessionMiddleware } from "edge-sessions/astro";
 const cache = memoryCache({ maxEntries: 10_000 });
 
 // A function: read at the first request, from the server's environment.
-export const onRequest = sessionMiddleware(() => ({ secretKey: process.env.SECRET_KEY ?? "", engine: "cache", cache }));
+export const onRequest: MiddlewareHandler = sessionMiddleware(() => ({ secretKey: process.env.SECRET_KEY ?? "", engine: "cache", cache }));
