@@ -41,7 +41,7 @@ run() {
   shift
   if ("$@") > "$logs/$name.log" 2>&1; then
     passed=$((passed + 1))
-    grep -E '^pass: ' "$logs/$name.log"
+    grep -E '^pass: |^# (pass|fail) ' "$logs/$name.log"
     echo "ok: $name, built and tested in $((SECONDS - start)) s"
   else
     failed+=("$name")
@@ -100,17 +100,22 @@ next() {
     dev "next (next dev, edge route handler)" next signed /api/visits "$bin/next dev --port \$PORT --hostname 127.0.0.1"
 }
 
+# The integrations' rules against Sessions.handle, frameworks played by plain objects.
+rules() {
+  node --test "$root"/tests/frameworks/*.test.mjs
+}
+
 # Fresh is on JSR, which this machine cannot reach: the middleware runs under
 # Deno behind a context shaped as Fresh 2's (see fresh/fresh_shaped.test.ts).
 fresh() {
   "$root/node_modules/.bin/deno" test --allow-net=127.0.0.1 --allow-env --allow-read fresh/fresh_shaped.test.ts
 }
 
-if [ $# -eq 0 ]; then set -- react-router sveltekit astro next fresh; fi
+if [ $# -eq 0 ]; then set -- rules react-router sveltekit astro next fresh; fi
 for name in "$@"; do
   case $name in
     react-router) run react-router react_router ;;
-    sveltekit | astro | next | fresh) run "$name" "$name" ;;
+    rules | sveltekit | astro | next | fresh) run "$name" "$name" ;;
     *) echo "frameworks: no example $name"; failed+=("$name") ;;
   esac
 done
