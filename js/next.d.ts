@@ -63,7 +63,8 @@ export function withSession<Req extends Request = Request, Ctx = any>(
 /**
  * A middleware with the request's {@link Session}: `handler(request,
  * session, event)` answers as a middleware does (`NextResponse.next()`, a
- * redirect, a rewrite or a response; it must answer one), and the session's
+ * redirect, a rewrite or a response; answering nothing, as a bare Next
+ * middleware may, is a TypeError here), and the session's
  * cookie and `Vary` are added to that answer.
  */
 export function sessionMiddleware<Req extends Request = Request, Event = any>(

@@ -26,6 +26,11 @@ export function withSession(handler, options) {
 export function sessionMiddleware(handler, options) {
   const sessions = sessionsFor(options);
   return function middleware(request, event) {
-    return sessions(request).handle(request, (session) => handler(request, session, event));
+    return sessions(request).handle(request, async (session) => {
+      const response = await handler(request, session, event);
+      // Next lets a middleware answer nothing to go on; the session's headers need an answer to go on.
+      if (response == null) throw new TypeError("the session middleware must answer a Response: NextResponse.next() to go on");
+      return response;
+    });
   };
 }

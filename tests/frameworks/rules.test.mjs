@@ -198,3 +198,8 @@ test("Astro: a prerendered route gets no session and an untouched response", asy
   assert.equal(context.locals.session, undefined);
   assert.deepEqual(await shape(response), { status: 200, setCookie: [], vary: null, body: "static" });
 });
+
+test("Next: a middleware that answers nothing is told to answer NextResponse.next()", async () => {
+  const middleware = nextMiddleware(() => undefined, { secretKey: SECRET, engine: "signed_cookies" });
+  await assert.rejects(middleware(new Request("http://localhost/"), {}), /NextResponse\.next\(\)/);
+});
