@@ -19,6 +19,14 @@ trap 'rm -rf "$logs"' EXIT
 passed=0
 failed=()
 
+# CPU seconds (user + system) used so far by this script's children, in
+# $CPU: the figure that does not depend on what else the machine runs.
+# (`times` runs in this shell: a $(...) subshell has no children of its own.)
+cpu_now() {
+  times > "$logs/times"
+  CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } printf "%d", s }' "$logs/times")
+}
+
 if [ ! -f "$root/pkg/edge_sessions_bg.wasm" ]; then
   echo "frameworks: no built package in pkg/ (run make build)"
   exit 1
@@ -34,15 +42,19 @@ fi
 rm -rf node_modules/edge-sessions && mkdir -p node_modules/edge-sessions &&
   npm pack "$root/pkg" --pack-destination "$logs" --silent > /dev/null &&
   tar -xzf "$logs"/edge-sessions-*.tgz -C node_modules/edge-sessions --strip-components=1 || exit 1
-echo "frameworks: dependencies ready in $((SECONDS - start)) s"
+cpu_now
+echo "frameworks: dependencies ready in $((SECONDS - start)) s (CPU $CPU s)"
 
 run() {
-  local name=$1 start=$SECONDS
+  local name=$1 start=$SECONDS cpu0
+  cpu_now
+  cpu0=$CPU
   shift
   if ("$@") > "$logs/$name.log" 2>&1; then
     passed=$((passed + 1))
+    cpu_now
     grep -E '^pass: |^# (pass|fail) ' "$logs/$name.log"
-    echo "ok: $name, built and tested in $((SECONDS - start)) s"
+    echo "ok: $name, built and tested in $((SECONDS - start)) s (CPU $((CPU - cpu0)) s)"
   else
     failed+=("$name")
     grep -E '^(pass|FAIL): ' "$logs/$name.log"
