@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every example's test; each test runs its example for real: the
 # Workers inside workerd (Miniflare), the Deno server under Deno, the Node
-# server as a process, the page in headless Chromium. Runs them all, then
+# server as a process, the page in headless Chromium, and the framework
+# examples (React Router, SvelteKit, Astro, Next.js, Fresh) built and served
+# by their frameworks (examples/frameworks/run.sh, which runs their one
+# `npm ci` when needed). Runs them all, then
 # exits non-zero if any failed.
 # Needs `npm ci`, the built package linked as node_modules/edge-sessions,
 # and Chromium at /usr/bin/chromium (scripts/install-tools.sh).
@@ -31,12 +34,13 @@ run node node --test examples/node/test/*.test.mjs
 run deno "$bin/deno" test --quiet --unstable-kv --allow-run --allow-env --allow-read --allow-write \
   --allow-net=127.0.0.1 examples/deno/main.test.js
 run browser node --test examples/browser/test/*.test.mjs
+run frameworks examples/frameworks/run.sh
 
 # An example directory this script does not know is reported, so it gets a line above.
 for dir in examples/*/; do
   name=$(basename "$dir")
   case $name in
-    cloudflare-worker | hono | node | deno | browser | support) ;;
+    cloudflare-worker | hono | node | deno | browser | frameworks | support) ;;
     django-interop) echo "note: examples/django-interop is run against a real Django by tests/interop/run.sh" ;;
     *) echo "note: examples/$name is not run by examples/run-all.sh" ;;
   esac

@@ -19,7 +19,7 @@ test("typedoc --options docs/typedoc.json: no warnings", async () => {
       (error, stdout, stderr) => (error ? reject(new Error(`typedoc failed:\n${stdout}${stderr}`)) : resolve(stdout + stderr)));
   });
   assert.doesNotMatch(output, /warning/i, output);
-  for (const page of ["index.html", "modules/hono.html", "modules/adapters_kv.html", "documents/docs_migrating-from-iron-session.html"]) {
+  for (const page of ["index.html", "modules/hono.html", "modules/react-router.html", "modules/next.html", "modules/adapters_kv.html", "documents/docs_migrating-from-iron-session.html", "documents/docs_frameworks.html"]) {
     assert.ok(existsSync(path.join(OUT, page)), page);
   }
 });

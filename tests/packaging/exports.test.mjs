@@ -24,19 +24,20 @@ const PUBLIC = {
   "edge-sessions": "node.js",
   "edge-sessions/manual": "manual.js",
   "edge-sessions/hono": "hono.js",
+  ...Object.fromEntries(["react-router", "sveltekit", "astro", "next", "fresh"].map((f) => [`edge-sessions/${f}`, `${f}.js`])),
   "edge-sessions/wasm": "edge_sessions_bg.wasm",
   "edge-sessions/package.json": "package.json",
   ...Object.fromEntries(adapters.map((a) => [`edge-sessions/adapters/${a}`, `adapters/${a}.js`])),
 };
 /** Paths that exist in the package but are not part of its API. */
-const PRIVATE = ["edge-sessions/api.js", "edge-sessions/edge_sessions.js", "edge-sessions/errors.js"];
+const PRIVATE = ["edge-sessions/api.js", "edge-sessions/edge_sessions.js", "edge-sessions/errors.js", "edge-sessions/sessions-for.js"];
 
 const tmp = mkdtempSync(path.join(tmpdir(), "edge-sessions-exports-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test("every exports target exists, and \".\" lists the runtime conditions before browser/default", () => {
   const dot = manifest.exports["."];
-  assert.deepEqual(Object.keys(dot), ["types", "workerd", "deno", "bun", "node", "browser", "default"]);
+  assert.deepEqual(Object.keys(dot), ["types", "workerd", "deno", "bun", "node", "edge-light", "browser", "default"]);
   for (const [sub, target] of Object.entries(manifest.exports)) {
     for (const file of typeof target === "string" ? [target] : Object.values(target)) {
       if (!file.includes("*")) assert.doesNotThrow(() => readFileSync(path.join(PKG, file)), `${sub} -> ${file}`);
@@ -85,7 +86,7 @@ function esbuild(name, flags) {
   const inputs = Object.keys(JSON.parse(readFileSync(meta, "utf8")).inputs).map((f) => path.resolve(ROOT, f));
   return inputs.filter((f) => f.startsWith(PKG + path.sep)).map((f) => path.relative(PKG, f)).sort();
 }
-const ENTRIES = ["browser.js", "node.js", "workerd.js", "manual.js"];
+const ENTRIES = ["browser.js", "node.js", "workerd.js", "edge-light.js", "manual.js"];
 const entryIn = (files) => files.filter((f) => ENTRIES.includes(f));
 
 test("esbuild --platform=browser picks browser.js (the .wasm as a file)", () => {

@@ -54,7 +54,7 @@ function consumer(name, compilerOptions, adapters) {
   writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
     // The package's .d.ts checked whole (skipLibCheck off), tsc's own libs not.
     compilerOptions: { target: "es2022", strict: true, noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...compilerOptions },
-    files: ["adapters.ts", path.join(ROOT, "tests/packaging/fixtures/consumer.ts")],
+    files: ["adapters.ts", path.join(ROOT, "tests/packaging/fixtures/consumer.ts"), path.join(ROOT, "tests/packaging/fixtures/frameworks.ts")],
   }, null, 2));
   return path.join(dir, "tsconfig.json");
 }
