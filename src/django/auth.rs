@@ -159,8 +159,7 @@ pub fn user_id_to_python(value: &Value) -> Result<SessionUserId> {
         Value::Float(x) => {
             let truncated = x.trunc();
             // 2**63 itself is the first float past i64.
-            if truncated >= -9_223_372_036_854_775_808.0 && truncated < 9_223_372_036_854_775_808.0
-            {
+            if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&truncated) {
                 SessionUserId::Id(truncated as i64)
             } else {
                 SessionUserId::OutOfRange

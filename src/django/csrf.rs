@@ -234,10 +234,9 @@ fn index_of(c: char) -> Result<usize> {
 /// Python evaluates it: `a`'s element first, and stopping at the first
 /// exhausted side.
 fn zip_indices(a: &str, b: &str) -> Result<Vec<(usize, usize)>> {
-    let (mut a, mut b) = (a.chars(), b.chars());
+    let (a, mut b) = (a.chars(), b.chars());
     let mut out = Vec::new();
-    loop {
-        let Some(x) = a.next() else { break };
+    for x in a {
         let x = index_of(x)?;
         let Some(y) = b.next() else { break };
         out.push((x, index_of(y)?));

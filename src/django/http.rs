@@ -497,7 +497,7 @@ pub fn parse_header_parameters(line: &str) -> Result<HeaderValue, &'static str> 
         .map(|(name, _)| name.to_lowercase())
         .unwrap_or_default();
     let mut params: Vec<(String, String)> = Vec::new();
-    let mut continued: Vec<(String, Vec<(u128, bool, String, bool)>)> = Vec::new();
+    let mut continued: Vec<(String, Vec<Segment>)> = Vec::new();
     for (name, value) in raw {
         let encoded = name.ends_with('*');
         let value = email_unquote(&value);
@@ -546,6 +546,10 @@ pub fn parse_header_parameters(line: &str) -> Result<HeaderValue, &'static str> 
     }
     Ok(HeaderValue { main, params })
 }
+
+/// An RFC 2231 segment: its number (0 when absent), whether it had one,
+/// its text, whether it is %-encoded.
+type Segment = (u128, bool, String, bool);
 
 fn set_param(params: &mut Vec<(String, String)>, name: String, value: String) {
     if name.is_empty() {

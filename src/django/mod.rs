@@ -10,6 +10,7 @@
 //! | [`csrf`] | `middleware.csrf`: `CsrfViewMiddleware`, `get_token`, `rotate_token` |
 //! | [`http`] | `HttpRequest.META`, `get_host`, `get_port`, `is_secure`, `utils.http.is_same_domain`, `parse_header_parameters`, `urllib.parse.urlsplit` |
 //! | [`form`] | `request.POST`: `QueryDict` and `MultiPartParser` for simple fields |
+//! | [`options`] | the camelCase options of the JS `csrfProtect`, one row per `CSRF_*` setting |
 //!
 //! One default differs from Django's: `ALLOWED_HOSTS` is `["*"]` rather
 //! than `[]` (with which Django refuses every request once `DEBUG` is off,
@@ -24,4 +25,5 @@ pub mod auth;
 pub mod csrf;
 pub mod form;
 pub mod http;
+pub mod options;
 pub mod python;
