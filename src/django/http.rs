@@ -11,8 +11,9 @@ use super::python::{self, strip};
 ///
 /// ```
 /// use edge_sessions::django::http::Meta;
-/// let meta = Meta::from_request("https", "example.com", None, [("X-CSRFToken", "abc"), ("Content-Type", "text/plain")]);
+/// let meta = Meta::from_request("https", "example.com", None, [("X-CSRFToken", "abc"), ("Content-Type", "text/plain"), ("Host", "127.0.0.1")]);
 /// assert_eq!(meta.get("HTTP_X_CSRFTOKEN"), Some("abc"));
+/// assert_eq!(meta.get("HTTP_HOST"), Some("example.com"));
 /// assert_eq!(meta.get("CONTENT_TYPE"), Some("text/plain"));
 /// assert_eq!(meta.get("SERVER_PORT"), Some("443"));
 /// ```
@@ -54,7 +55,9 @@ impl Meta {
     /// `-` as `_` (Content-Type and Content-Length without the prefix),
     /// repeated headers joined by `,`; `SERVER_NAME`, `SERVER_PORT` (the
     /// scheme's default when `port` is `None`) and `wsgi.url_scheme` from
-    /// the URL.
+    /// the URL. `HTTP_HOST` is the URL's host (with the port unless it is
+    /// the default), whatever Host header is given: at the edge the URL is
+    /// where the host is (the JS layer builds META the same way).
     pub fn from_request<'a>(
         scheme: &str,
         hostname: &str,
@@ -63,12 +66,24 @@ impl Meta {
     ) -> Meta {
         let scheme = scheme.to_ascii_lowercase();
         let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+        let default_port = if scheme == "https" { 443 } else { 80 };
         let mut meta = Meta::new();
         meta.insert("SERVER_NAME", hostname);
         meta.insert("SERVER_PORT", port.to_string());
         meta.insert("wsgi.url_scheme", scheme);
+        meta.insert(
+            "HTTP_HOST",
+            if port == default_port {
+                hostname.to_owned()
+            } else {
+                format!("{hostname}:{port}")
+            },
+        );
         for (name, value) in headers {
             let key = meta_key(name);
+            if key == "HTTP_HOST" {
+                continue;
+            }
             match meta.entries.iter_mut().find(|(k, _)| *k == key) {
                 Some(slot) if key.starts_with("HTTP_") => {
                     slot.1.push(',');
