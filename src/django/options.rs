@@ -306,6 +306,44 @@ mod tests {
         assert_eq!(none.cookie_samesite, None);
     }
 
+    /// `django.d.ts` declares every option with its type, setting and
+    /// default, and the docs' table lists them.
+    #[test]
+    fn the_types_and_the_docs_follow_the_table() {
+        let dts = include_str!("../../js/django.d.ts");
+        let docs = include_str!("../../docs/django-auth-and-csrf.md");
+        for o in CSRF_OPTIONS {
+            let declaration = format!("  {}?: {};", o.name, o.ts_type);
+            let at = dts
+                .find(&declaration)
+                .unwrap_or_else(|| panic!("django.d.ts: {declaration}"));
+            let comment = dts
+                .get(..at)
+                .and_then(|head| head.rfind("/**").map(|c| &head[c..]))
+                .unwrap_or_default();
+            assert!(
+                comment.contains(&format!("`{}", o.setting)),
+                "django.d.ts: {} names {}",
+                o.name,
+                o.setting
+            );
+            assert!(
+                comment.contains(&format!("Default `{}`", o.default)),
+                "django.d.ts: {} defaults to {}",
+                o.name,
+                o.default
+            );
+            let row = docs
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` | `{}`", o.name, o.setting)))
+                .unwrap_or_else(|| panic!("docs: no row for {}", o.name));
+            assert!(
+                row.ends_with(&format!("| `{}` |", o.default)),
+                "docs: {row}"
+            );
+        }
+    }
+
     #[test]
     fn wrong_values_name_their_setting() {
         for (options, setting) in [
