@@ -444,7 +444,7 @@ pub fn process_view(
     if exempt {
         return Ok(Verdict::Accept);
     }
-    let method = request.method.to_uppercase();
+    let method = super::python::upper(request.method);
     if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE") {
         return Ok(Verdict::Accept);
     }

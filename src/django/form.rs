@@ -264,7 +264,7 @@ impl Charset {
 fn normalize_encoding(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut pending = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for c in super::python::lower(name).chars() {
         if c.is_ascii_alphanumeric() || c == '.' {
             if pending && !out.is_empty() {
                 out.push('_');
@@ -411,7 +411,7 @@ pub fn post_get(
         }
         "application/x-www-form-urlencoded" => {
             if let Some((label, _)) = encoding {
-                if label.to_lowercase() != "utf-8" {
+                if super::python::lower(label) != "utf-8" {
                     return Err(django(
                         "BadRequest",
                         "HTTP requests with the 'application/x-www-form-urlencoded' content type must be UTF-8 encoded.",

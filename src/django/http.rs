@@ -240,7 +240,7 @@ pub fn get_host(meta: &Meta, settings: &HostSettings) -> Result<String, String> 
 /// The grammar is `host_validation_re`:
 /// `([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:[0-9]+)?`.
 pub fn split_domain_port(host: &str) -> (String, String) {
-    let lower = host.to_lowercase();
+    let lower = python::lower(host);
     let invalid = (String::new(), String::new());
     let (domain, rest) = if lower.starts_with('[') {
         let Some(close) = lower.find(']') else {
@@ -297,7 +297,8 @@ pub fn validate_host(domain: &str, allowed_hosts: &[String]) -> bool {
         .any(|pattern| pattern == "*" || is_same_domain(domain, pattern))
 }
 
-/// `is_same_domain(host, pattern)`: only the pattern is lower-cased.
+/// `is_same_domain(host, pattern)`: only the pattern is lower-cased (as
+/// [`python::lower`] does: a non-ASCII upper-case letter in a pattern stays).
 ///
 /// ```
 /// use edge_sessions::django::http::is_same_domain;
@@ -310,7 +311,7 @@ pub fn is_same_domain(host: &str, pattern: &str) -> bool {
     if pattern.is_empty() {
         return false;
     }
-    let pattern = pattern.to_lowercase();
+    let pattern = python::lower(pattern);
     match pattern.strip_prefix('.') {
         Some(bare) if host.ends_with(&pattern) || host == bare => true,
         _ => pattern == host,
@@ -497,7 +498,7 @@ pub fn parse_header_parameters(line: &str) -> Result<HeaderValue, &'static str> 
     }
     if !line.contains(';') {
         return Ok(HeaderValue {
-            main: strip(line).to_lowercase(),
+            main: python::lower(strip(line)),
             params: Vec::new(),
         });
     }
@@ -509,7 +510,7 @@ pub fn parse_header_parameters(line: &str) -> Result<HeaderValue, &'static str> 
         });
     let main = raw
         .next()
-        .map(|(name, _)| name.to_lowercase())
+        .map(|(name, _)| python::lower(&name))
         .unwrap_or_default();
     let mut params: Vec<(String, String)> = Vec::new();
     let mut continued: Vec<(String, Vec<Segment>)> = Vec::new();
@@ -533,7 +534,19 @@ pub fn parse_header_parameters(line: &str) -> Result<HeaderValue, &'static str> 
         }
     }
     for (name, mut segments) in continued {
-        segments.sort_by(|a, b| (a.1, a.0, &a.2).cmp(&(b.1, b.0, &b.2)));
+        // An insertion sort: a handful of segments, and no sort machinery in the wasm.
+        for i in 1..segments.len() {
+            let mut j = i;
+            while j > 0
+                && segments
+                    .get(j - 1)
+                    .zip(segments.get(j))
+                    .is_some_and(|(a, b)| (a.1, a.0, &a.2) > (b.1, b.0, &b.2))
+            {
+                segments.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let mut joined = String::new();
         let mut extended = false;
         for (_, _, segment, encoded) in segments {
@@ -599,7 +612,7 @@ fn split_params(line: &str) -> Vec<String> {
         let end = end.unwrap_or(rest.len());
         let piece = rest.get(..end).unwrap_or_default();
         let piece = match piece.split_once('=') {
-            Some((name, value)) => format!("{}={}", strip(name).to_lowercase(), strip(value)),
+            Some((name, value)) => format!("{}={}", python::lower(strip(name)), strip(value)),
             None => piece.to_owned(),
         };
         out.push(strip(&piece).to_owned());

@@ -202,23 +202,69 @@ fn is_printable(c: char) -> bool {
         || matches!(u32::from(c), 0xAD | 0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0xD800..=0xDFFF))
 }
 
-/// Python's `str.title()`: the first cased character of each run of
-/// cased characters upper-cased, the rest lower-cased.
+/// Python's `str.lower()` as far as a comparison with ASCII text can
+/// tell: ASCII letters, and U+212A KELVIN SIGN, the one character whose
+/// lower case is ASCII (`k`); other characters are kept. (Unicode's full
+/// case tables would cost the wasm some 30 KB for texts that are ASCII.)
+///
+/// ```
+/// assert_eq!(edge_sessions::django::python::lower("TestServer\u{212a}"), "testserverk");
+/// ```
+pub fn lower(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{212a}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Python's `str.upper()` likewise: ASCII letters, and the characters
+/// whose upper case is ASCII (`ı`, `ſ`, the ligatures U+FB00..U+FB06).
+///
+/// ```
+/// assert_eq!(edge_sessions::django::python::upper("po\u{fb06}"), "POST");
+/// ```
+pub fn upper(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push_str(match c {
+            '\u{131}' => "I",
+            '\u{17f}' => "S",
+            '\u{fb00}' => "FF",
+            '\u{fb01}' => "FI",
+            '\u{fb02}' => "FL",
+            '\u{fb03}' => "FFI",
+            '\u{fb04}' => "FFL",
+            '\u{fb05}' | '\u{fb06}' => "ST",
+            c => {
+                out.push(c.to_ascii_uppercase());
+                continue;
+            }
+        });
+    }
+    out
+}
+
+/// Python's `str.title()` for the ASCII text header names are: the first
+/// letter of each run of letters upper-cased, the rest lower-cased (other
+/// characters are kept and end a run).
 ///
 /// ```
 /// assert_eq!(edge_sessions::django::python::title("x-csrftoken"), "X-Csrftoken");
 /// assert_eq!(edge_sessions::django::python::title("X-XSRF-TOKEN"), "X-Xsrf-Token");
+/// assert_eq!(edge_sessions::django::python::title("x-1abc"), "X-1Abc");
 /// ```
 pub fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut previous_cased = false;
     for c in s.chars() {
-        if previous_cased {
-            out.extend(c.to_lowercase());
+        out.push(if previous_cased {
+            c.to_ascii_lowercase()
         } else {
-            out.extend(c.to_uppercase());
-        }
-        previous_cased = c.is_lowercase() || c.is_uppercase();
+            c.to_ascii_uppercase()
+        });
+        previous_cased = c.is_ascii_alphabetic();
     }
     out
 }
