@@ -603,3 +603,240 @@ async fn apply<E: edge_sessions::engines::Engine>(
         }
     }
 }
+
+// --- edge_sessions::django: request parsing, tokens, the auth user id -------
+
+use edge_sessions::django::{
+    auth as django_auth, csrf as django_csrf, form as django_form, http as django_http,
+};
+
+/// The `0xFF`-separated parts of an input (at most `n`; the last takes the rest).
+fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
+    data.splitn(n, |&b| b == 0xFF).collect()
+}
+
+/// `request.POST` of a form body: any Content-Type and body through the
+/// urlencoded and multipart parsers, with small limits too.
+///
+/// Input: `content-type 0xFF body`.
+pub fn django_form(data: &[u8]) {
+    let p = parts(data, 2);
+    let content_type = text(p.first().copied().unwrap_or_default());
+    let body = p.get(1).copied().unwrap_or_default();
+    let mut meta = django_http::Meta::new();
+    meta.insert("CONTENT_TYPE", content_type.as_str());
+    meta.insert("CONTENT_LENGTH", body.len().to_string());
+    let tight = django_form::FormLimits {
+        max_memory_size: Some(64),
+        max_number_fields: Some(3),
+        max_number_files: Some(1),
+    };
+    let parsed = django_http::parse_header_parameters(&content_type).unwrap_or_default();
+    let charset = parsed
+        .param("charset")
+        .and_then(django_form::Charset::lookup)
+        .unwrap_or(django_form::Charset::Utf8);
+    for limits in [django_form::FormLimits::default(), tight] {
+        let field = django_form::post_get("POST", &meta, body, "csrfmiddlewaretoken", &limits);
+        let all = match parsed.main.as_str() {
+            "application/x-www-form-urlencoded" => django_form::query_pairs(body, &limits),
+            _ => django_form::multipart_fields(&meta, &content_type, body, charset, &limits),
+        };
+        // The field is the last value of its name among all the fields.
+        if let (Ok(Some(value)), Ok(all)) = (&field, &all) {
+            let last = all.iter().rev().find(|(k, _)| k == "csrfmiddlewaretoken");
+            assert_eq!(last.map(|(_, v)| v), Some(value));
+        }
+    }
+    let _ = django_form::b64decode_lenient(body);
+    let _ = django_form::query_pairs(body, &django_form::FormLimits::default());
+}
+
+/// Origin, Referer and Host parsing: `urlsplit` / `geturl`, the host
+/// rules of `get_host`, `is_same_domain`, header parameters.
+///
+/// Input: `url 0xFF host 0xFF pattern`.
+pub fn django_host(data: &[u8]) {
+    let p = parts(data, 3);
+    let url = text(p.first().copied().unwrap_or_default());
+    let host = text(p.get(1).copied().unwrap_or_default());
+    let pattern = text(p.get(2).copied().unwrap_or_default());
+    if let Ok(split) = django_http::urlsplit(&url) {
+        let again = split.geturl();
+        // geturl() of a split URL splits to the same scheme and netloc.
+        if let Ok(resplit) = django_http::urlsplit(&again) {
+            if !split.netloc.is_empty() {
+                assert_eq!(resplit.netloc, split.netloc, "{url:?} -> {again:?}");
+            }
+        }
+    }
+    // Django's own quirk: "." and ".:80" give an empty domain (the
+    // trailing dot removed) with the port.
+    let (domain, _port) = django_http::split_domain_port(&host);
+    let _ = django_http::is_same_domain(&host, &pattern);
+    let _ = django_http::validate_host(&domain, &[pattern.clone(), "*".into()]);
+    let _ = django_http::parse_header_parameters(&url);
+    let _ = django_http::parse_header_name(&pattern);
+    let mut meta = django_http::Meta::new();
+    meta.insert("HTTP_HOST", host.as_str());
+    meta.insert("SERVER_NAME", pattern.as_str());
+    meta.insert("SERVER_PORT", "8443");
+    meta.insert("HTTP_X_FORWARDED_PROTO", url.as_str());
+    let settings = django_http::HostSettings {
+        allowed_hosts: vec![pattern.clone()],
+        secure_proxy_ssl_header: Some(("HTTP_X_FORWARDED_PROTO".into(), "https".into())),
+        ..Default::default()
+    };
+    let _ = django_http::get_host(&meta, &settings);
+    let _ = django_http::is_secure(&meta, &settings);
+}
+
+/// The token functions on any text, and their properties: a masked
+/// token unmasks to its secret and matches it.
+///
+/// Input: `token 0xFF secret`.
+pub fn django_tokens(data: &[u8]) {
+    let p = parts(data, 2);
+    let token = text(p.first().copied().unwrap_or_default());
+    let secret = text(p.get(1).copied().unwrap_or_default());
+    let _ = django_csrf::unmask_cipher_token(&token);
+    let _ = django_csrf::mask_cipher_secret(&secret, &token);
+    if django_csrf::check_token_format(&token).is_ok() {
+        let matched = django_csrf::does_token_match(&token, &secret);
+        assert!(
+            matched.is_ok(),
+            "a well-formed token never fails to compare"
+        );
+    }
+    let _ = django_csrf::bad_token_message("incorrect", &secret);
+    if django_csrf::check_token_format(&secret).is_ok() && secret.len() == 32 {
+        let mut randomness = django_csrf::Randomness::Recorded(vec![secret.clone()].into());
+        let mut state = django_csrf::CsrfState {
+            cookie: Some(secret.clone()),
+            needs_update: None,
+        };
+        let masked = django_csrf::get_token(&mut state, &mut randomness).expect("a recorded mask");
+        assert_eq!(
+            django_csrf::unmask_cipher_token(&masked).ok().as_deref(),
+            Some(secret.as_str())
+        );
+        assert_eq!(
+            django_csrf::does_token_match(&masked, &secret).ok(),
+            Some(true)
+        );
+    }
+    for value in [
+        edge_sessions::Value::from(token.as_str()),
+        json::parse(&token).unwrap_or(edge_sessions::Value::None),
+    ] {
+        let _ = django_auth::user_id_to_python(&value);
+    }
+}
+
+/// A whole request through the CSRF middleware, with settings picked by
+/// the first byte: any method, Cookie, Origin, Referer, Host, token header,
+/// Content-Type and body; then a view that asks for a token, and the
+/// response. Properties: a token `get_token` gave, sent back with the
+/// cookie it set from the same origin, is accepted.
+///
+/// Input: `flags method 0xFF cookie 0xFF origin 0xFF referer 0xFF host
+/// 0xFF token 0xFF content-type 0xFF body`.
+pub fn django_csrf_request(data: &[u8]) {
+    let flags = data.first().copied().unwrap_or_default();
+    let p = parts(data.get(1..).unwrap_or_default(), 8);
+    let field = |i: usize| text(p.get(i).copied().unwrap_or_default());
+    let mut settings = django_csrf::CsrfSettings {
+        use_sessions: flags & 1 == 1,
+        trusted_origins: if flags & 2 == 2 {
+            vec!["https://*.example.com".into()]
+        } else {
+            vec![]
+        },
+        cookie_domain: (flags & 4 == 4).then(|| ".example.com".into()),
+        ..Default::default()
+    };
+    if flags & 8 == 8 {
+        settings.host.allowed_hosts = vec!["testserver".into(), ".example.com".into()];
+    }
+    let scheme = if flags & 16 == 16 { "https" } else { "http" };
+    let mut meta = django_http::Meta::new();
+    meta.insert("SERVER_NAME", "testserver");
+    meta.insert("SERVER_PORT", if scheme == "https" { "443" } else { "80" });
+    meta.insert("wsgi.url_scheme", scheme);
+    meta.insert("HTTP_COOKIE", field(1));
+    for (i, key) in [
+        (2, "HTTP_ORIGIN"),
+        (3, "HTTP_REFERER"),
+        (4, "HTTP_HOST"),
+        (5, "HTTP_X_CSRFTOKEN"),
+        (6, "CONTENT_TYPE"),
+    ] {
+        if !field(i).is_empty() {
+            meta.insert(key, field(i));
+        }
+    }
+    let body = p.get(7).copied().unwrap_or_default();
+    meta.insert("CONTENT_LENGTH", body.len().to_string());
+    let method = field(0);
+    let session_secret = edge_sessions::Value::from(field(1));
+    let request = django_csrf::CsrfRequest {
+        method: &method,
+        meta: &meta,
+        body,
+        session_secret: Some(&session_secret),
+        session_cookie_domain: Some("example.com"),
+    };
+    let mut randomness = django_csrf::Randomness::Recorded(
+        [
+            "Kq3sTn8ZpW2xYb7LmV4cR9dF6gH1jE5u",
+            "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ]
+        .map(String::from)
+        .into(),
+    );
+    let Ok(mut state) = django_csrf::process_request(&settings, &request, &mut randomness) else {
+        return;
+    };
+    let _ = django_csrf::process_view(&settings, &request, flags & 32 == 32);
+    let Ok(token) = django_csrf::get_token(&mut state, &mut randomness) else {
+        return;
+    };
+    let Ok(update) = django_csrf::process_response(
+        &settings,
+        &mut state,
+        Some(&field(6)),
+        Some(&session_secret),
+        NOW,
+    ) else {
+        return;
+    };
+    // The next request: the cookie (or session secret) and the token, same origin.
+    let secret = state.cookie.clone().unwrap_or_default();
+    if settings.use_sessions
+        || update.set_cookie.is_some()
+        || django_csrf::check_token_format(&secret).is_ok()
+    {
+        let mut next = django_http::Meta::new();
+        next.insert("SERVER_NAME", "testserver");
+        next.insert("SERVER_PORT", "80");
+        next.insert("wsgi.url_scheme", "http");
+        next.insert("HTTP_COOKIE", format!("csrftoken={secret}"));
+        next.insert("HTTP_X_CSRFTOKEN", token);
+        let stored = edge_sessions::Value::from(secret.as_str());
+        let again = django_csrf::CsrfRequest {
+            method: "POST",
+            meta: &next,
+            body: &[],
+            session_secret: Some(&stored),
+            session_cookie_domain: None,
+        };
+        if django_csrf::check_token_format(&secret).is_ok() {
+            assert_eq!(
+                django_csrf::process_view(&settings, &again, false).ok(),
+                Some(django_csrf::Verdict::Accept),
+                "a token and the secret it came from, from the same origin"
+            );
+        }
+    }
+}

@@ -185,7 +185,8 @@ function checked(answer) {
 
 // --- session internals ---------------------------------------------------------------
 
-const CORE = Symbol("edge-sessions core");
+/** Where a Session keeps its wasm core (edge-sessions/django reaches it). */
+export const CORE = Symbol("edge-sessions core");
 
 const closed = () => {
   throw new SessionClosed("this session's request has ended: withSession and handle release it with the response");

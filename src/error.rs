@@ -67,6 +67,16 @@ pub enum Error {
     CookieTooLarge(usize),
     /// No session key could be found that the store did not already hold.
     KeySpaceExhausted,
+    /// An exception Django raises at the same point of the auth or CSRF
+    /// protocol (`crate::django`), with its class name and message:
+    /// `ValidationError` for a session user id that is not an integer,
+    /// `MultiPartParserError` for a broken form body, ...
+    Django {
+        /// Django's (or Python's) exception class, e.g. `ValidationError`.
+        exception: &'static str,
+        /// The exception's message, as Django words it.
+        message: String,
+    },
 }
 
 impl Error {
@@ -106,6 +116,7 @@ impl Error {
             Error::InvalidExpiry(_) => "InvalidExpiry",
             Error::CookieTooLarge(_) => "CookieTooLarge",
             Error::KeySpaceExhausted => "KeySpaceExhausted",
+            Error::Django { exception, .. } => exception,
         }
     }
 
@@ -149,6 +160,7 @@ impl fmt::Display for Error {
             Error::KeySpaceExhausted => f.write_str(
                 "Unable to create a new session key. It is likely that the cache is unavailable.",
             ),
+            Error::Django { message, .. } => f.write_str(message),
         }
     }
 }

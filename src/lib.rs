@@ -19,6 +19,7 @@
 //! | [`middleware`] | `contrib.sessions.middleware.SessionMiddleware` |
 //! | [`cookie`] | `django.http.cookie.parse_cookie`, `http.cookies.Morsel` |
 //! | [`settings`] | the `SESSION_*` settings |
+//! | [`django`] | `contrib.auth`'s session protocol and `middleware.csrf` |
 //!
 //! Nothing here reads a clock or does blocking I/O: `now` is a parameter and
 //! storage is `async`, so the same code runs natively and in WebAssembly.
@@ -26,6 +27,7 @@
 pub mod cookie;
 pub mod datetime;
 pub mod deflate;
+pub mod django;
 pub mod engines;
 pub mod error;
 pub mod float;

@@ -53,4 +53,8 @@ corpus!(
     settings,
     deflate_roundtrip,
     request_cycle,
+    django_form,
+    django_host,
+    django_tokens,
+    django_csrf_request,
 );

@@ -13,6 +13,7 @@
 //! | [`session`] | `SessionsCore` (settings + adapters) and `SessionCore` (one session) |
 //! | [`adapters`] | the JS storage callbacks, seen as the core's store traits |
 //! | [`digests`] | `salted_hmac` / `base64_hmac` with SHA-1 and SHA-512 |
+//! | [`django`] | `edge-sessions/django`: the auth protocol on a `SessionCore`, `CsrfCore` |
 
 #[cfg(feature = "stores")]
 mod adapters;
@@ -20,6 +21,8 @@ mod adapters;
 mod boundary;
 #[cfg(feature = "digests")]
 mod digests;
+#[cfg(feature = "sessions")]
+mod django;
 #[cfg(feature = "sessions")]
 mod session;
 #[cfg(feature = "sessions")]
