@@ -8,6 +8,7 @@
 // answer at once. The shape is the same, so `await` works with both.
 
 import { InvalidExpiry, InvalidSetting, SessionClosed, SessionInterrupted, Unserializable, toError } from "./errors.js";
+import { oncePerEnv } from "./per-env.js";
 
 // --- values across the boundary (see the core's boundary.rs) -------------------
 
@@ -51,6 +52,7 @@ function jsonOf(value) {
  * or null as itself, anything else as JSON text. A string with a lone
  * surrogate is refused (the boundary would silently make it U+FFFD).
  */
+/** @returns {[unknown, string | undefined]} */
 function valueArgs(value) {
   switch (typeof value) {
     case "number":
@@ -70,6 +72,7 @@ function valueArgs(value) {
  * UnicodeEncodeError: the boundary would silently make it U+FFFD, so two
  * different keys could sign alike).
  */
+/** @param {string} text @param {string} what @param {new (message: string) => Error} [ErrorClass] */
 function wellFormed(text, what, ErrorClass = Unserializable) {
   if (!text.isWellFormed()) throw new ErrorClass(`${what} must not contain a lone surrogate (Python cannot encode it either)`);
   return text;
@@ -698,18 +701,15 @@ export function bind(core, { sync: answersAtOnce }) {
    * (Workers bindings and secrets live there); it is called once per env.
    */
   function withSession(handler, options) {
+    const sessionsFor =
+      typeof options === "function"
+        ? oncePerEnv(
+            (env) => new Sessions(options(env)),
+            (env) => env,
+          )
+        : () => fixed;
     const fixed = typeof options === "function" ? null : new Sessions(options);
-    const perEnv = new WeakMap();
-    const sessionsFor = (env) => {
-      const key = env !== null && typeof env === "object" ? env : perEnv;
-      let sessions = perEnv.get(key);
-      if (!sessions) {
-        sessions = new Sessions(options(env));
-        perEnv.set(key, sessions);
-      }
-      return sessions;
-    };
-    return (request, env, ctx) => (fixed ?? sessionsFor(env)).handle(request, (session) => handler(request, session, env, ctx));
+    return (request, env, ctx) => sessionsFor(env).handle(request, (session) => handler(request, session, env, ctx));
   }
 
   return { dumps, loads, Signer, TimestampSigner, signing, Session, Sessions, withSession };

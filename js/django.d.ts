@@ -268,9 +268,7 @@ export function csrfProtect<A extends unknown[]>(
  * In handlers, `csrf.getToken(c.req.raw, c.get("session"))`. `options` may
  * be a function of the context, called once per `c.env`.
  */
-export function csrfMiddleware(
-  options?: CsrfOptions | ((c: any) => CsrfOptions),
-): (c: any, next: () => Promise<void>) => Promise<void>;
+export function csrfMiddleware(options?: CsrfOptions | ((c: any) => CsrfOptions)): (c: any, next: () => Promise<void>) => Promise<void>;
 
 /** CSRF calls inside a handler protected by {@link csrfProtect} or {@link csrfMiddleware}. */
 export const csrf: {

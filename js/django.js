@@ -6,13 +6,14 @@
 // Request/Response.
 //
 // Auth calls run on the session's own wasm module (the `django*` methods of
-// its core), so a session from either module works. CSRF runs on the
-// session's module too; without a session it loads `edge-sessions/signed`
-// (the small module) once.
+// its core), so a session from either module works. CSRF needs no session
+// and runs on a small module of its own (the runtime's entry in entries/
+// instantiates it), so neither session module carries its parsing.
 
 import { CORE } from "./api.js";
 import { EdgeSessionsError, InvalidSetting, toError } from "./errors.js";
-import * as signedGlue from "./edge_sessions_signed.js";
+import { oncePerEnv } from "./per-env.js";
+import { CsrfCore } from "./edge_sessions_django.js";
 
 // --- errors ---------------------------------------------------------------------
 
@@ -36,8 +37,17 @@ export class CsrfNotProcessed extends EdgeSessionsError {
 
 // The names the core gives Django's exceptions (Rust's Error::Django).
 const DJANGO_EXCEPTIONS = new Set([
-  "ValidationError", "OverflowError", "TypeError", "ValueError", "ImproperlyConfigured", "AssertionError",
-  "MultiPartParserError", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent", "BadRequest",
+  "ValidationError",
+  "OverflowError",
+  "TypeError",
+  "ValueError",
+  "ImproperlyConfigured",
+  "AssertionError",
+  "MultiPartParserError",
+  "RequestDataTooBig",
+  "TooManyFieldsSent",
+  "TooManyFilesSent",
+  "BadRequest",
 ]);
 // Those Django's handler answers with 400 (BadRequest, SuspiciousOperation, MultiPartParserError).
 const BAD_REQUEST = new Set(["MultiPartParserError", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent", "BadRequest"]);
@@ -97,7 +107,9 @@ function idText(id) {
   if (typeof id === "number" && Number.isSafeInteger(id)) return String(id);
   if (typeof id === "bigint" && id >= -INT64 && id < INT64) return String(id);
   if (typeof id === "string" && /^-?[0-9]{1,19}$/.test(id)) return id;
-  throw new TypeError(`a user's id must be an integer (a safe integer, a bigint or decimal digits), not ${typeof id === "string" ? JSON.stringify(id) : typeof id}`);
+  throw new TypeError(
+    `a user's id must be an integer (a safe integer, a bigint or decimal digits), not ${typeof id === "string" ? JSON.stringify(id) : typeof id}`,
+  );
 }
 
 /** The id loadUser receives: a number when it is safe, else a bigint. */
@@ -213,7 +225,9 @@ function stateOf(request, session) {
 function processedState(request, session, what) {
   const state = stateOf(request, session);
   if (!state) {
-    throw new CsrfNotProcessed(`${what}: this request did not go through csrfProtect or csrfMiddleware (pass the Request the handler received, or its session)`);
+    throw new CsrfNotProcessed(
+      `${what}: this request did not go through csrfProtect or csrfMiddleware (pass the Request the handler received, or its session)`,
+    );
   }
   return state;
 }
@@ -234,8 +248,6 @@ export const csrf = Object.freeze({
   },
 });
 
-// Options the JS layer consumes; the rest go to the core (src/django/options.rs).
-const JS_OPTIONS = ["exempt", "onFailure", "maxBodySize", "now", "randomStrings"];
 const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
 
 /** The parsed options of one csrfProtect: the core's part as JSON, the JS part checked. */
@@ -245,7 +257,8 @@ function configOf(options) {
   const { exempt, onFailure, maxBodySize = DEFAULT_MAX_BODY_SIZE, now, randomStrings, ...core } = options;
   if (exempt !== undefined && typeof exempt !== "function") throw new InvalidSetting("exempt must be a function of the request");
   if (onFailure !== undefined && typeof onFailure !== "function") throw new InvalidSetting("onFailure must be a function (request, reason) => Response");
-  if (maxBodySize !== null && !(Number.isSafeInteger(maxBodySize) && maxBodySize >= 0)) throw new InvalidSetting("maxBodySize must be a number of bytes or null");
+  if (maxBodySize !== null && !(Number.isSafeInteger(maxBodySize) && maxBodySize >= 0))
+    throw new InvalidSetting("maxBodySize must be a number of bytes or null");
   if (now !== undefined && typeof now !== "function" && !(typeof now === "number" && Number.isFinite(now))) {
     throw new InvalidSetting("now must be seconds since the epoch, or a function returning them");
   }
@@ -265,7 +278,7 @@ function configOf(options) {
     maxBodySize,
     clock: typeof now === "function" ? now : now === undefined ? () => Date.now() / 1000 : () => now,
     draws: randomStrings ? [...randomStrings] : undefined,
-    cores: new Map(),
+    core: undefined,
     standalone: undefined,
   };
 }
@@ -276,34 +289,16 @@ function configsFrom(options) {
     const config = configOf(options);
     return () => config;
   }
-  const perEnv = new WeakMap();
-  const noEnv = {};
-  return (env) => {
-    const key = env !== null && typeof env === "object" ? env : noEnv;
-    let config = perEnv.get(key);
-    if (!config) perEnv.set(key, (config = configOf(options(env))));
-    return config;
-  };
+  return oncePerEnv(
+    (env) => configOf(options(env)),
+    (env) => env,
+  );
 }
 
-let signedReady;
-
-/** The CsrfCore for a request: on the session's module, or the small signed module. */
-async function coreFor(config, session) {
-  if (session) {
-    const sessionCore = session[CORE];
-    const key = sessionCore.constructor;
-    let core = config.cores.get(key);
-    if (!core) config.cores.set(key, (core = checked(sessionCore.djangoCsrfCore(config.json, config.draws))));
-    return core;
-  }
-  config.standalone ??= (async () => {
-    // The package's own signed entry instantiates the module for this runtime.
-    signedReady ??= import("edge-sessions/signed");
-    await signedReady;
-    return checked(signedGlue.CsrfCore.create(config.json, config.draws));
-  })();
-  return config.standalone;
+/** The CsrfCore of a configuration (the django module's; no session needed). */
+function coreFor(config) {
+  config.core ??= checked(CsrfCore.create(config.json, config.draws));
+  return config.core;
 }
 
 /**
@@ -363,7 +358,7 @@ function secretJson(value) {
 }
 
 /** Django's 403 for a rejected request (the reason is what its log line shows). */
-function forbidden(request, reason) {
+function forbidden(_request, reason) {
   return new Response(`Forbidden (403)\nCSRF verification failed. Request aborted.\n\nReason given for failure:\n    ${reason}\n`, {
     status: 403,
     headers: { "content-type": "text/plain; charset=utf-8" },
@@ -376,7 +371,7 @@ function badRequest() {
 
 /** Django's CsrfViewMiddleware around `next` (the view): request, view and response steps. */
 async function protect(config, request, session, next) {
-  const core = await coreFor(config, session);
+  const core = coreFor(config);
   const useSessions = core.useSessions();
   if (useSessions && !session) {
     throw new InvalidSetting("useSessions keeps the CSRF secret in the session: use csrfProtect inside withSession (or after sessionMiddleware)");
@@ -394,10 +389,13 @@ async function protect(config, request, session, next) {
     if (!exempt && core.constructor.readsBody(method, request.headers.get("content-type") ?? undefined)) {
       body = await bodyOf(request, config.maxBodySize);
       if (body === null) {
-        throw new DjangoException("RequestDataTooBig", `Request body exceeded maxBodySize (${config.maxBodySize} bytes), the most the edge reads to find the CSRF token.`);
+        throw new DjangoException(
+          "RequestDataTooBig",
+          `Request body exceeded maxBodySize (${config.maxBodySize} bytes), the most the edge reads to find the CSRF token.`,
+        );
       }
     }
-    const domain = useSessions ? checked(session[CORE].djangoCookieDomain()) ?? undefined : undefined;
+    const domain = useSessions ? (checked(session[CORE].djangoCookieDomain()) ?? undefined) : undefined;
     const verdict = checked(core.processView(method, metaOf(request, body.byteLength), body, await readSecret(), domain, exempt));
     response = verdict === null ? await next() : await config.onFailure(request, verdict);
   } catch (error) {
@@ -406,8 +404,15 @@ async function protect(config, request, session, next) {
     response = badRequest();
   }
   if (!(response instanceof Response)) throw new TypeError("the handler must return a Response");
-  const [setCookie, vary, sessionSecret, after, afterNeedsUpdate] = checked(core.processResponse(
-    state.cookie ?? undefined, state.needsUpdate ?? undefined, response.headers.get("vary") ?? undefined, await readSecret(), config.clock()));
+  const [setCookie, vary, sessionSecret, after, afterNeedsUpdate] = checked(
+    core.processResponse(
+      state.cookie ?? undefined,
+      state.needsUpdate ?? undefined,
+      response.headers.get("vary") ?? undefined,
+      await readSecret(),
+      config.clock(),
+    ),
+  );
   [state.cookie, state.needsUpdate] = [after, afterNeedsUpdate];
   if (sessionSecret !== null) await session.set("_csrftoken", sessionSecret);
   if (setCookie === null) return response;
@@ -448,18 +453,15 @@ export function csrfProtect(handler, options) {
  */
 export function csrfMiddleware(options) {
   const fixed = typeof options === "function" ? undefined : configOf(options);
-  const perEnv = new WeakMap();
-  const noEnv = {}; // app.request() without an env
-  const configFor = (c) => {
-    if (fixed) return fixed;
-    const key = c.env !== null && typeof c.env === "object" ? c.env : noEnv;
-    let config = perEnv.get(key);
-    if (!config) perEnv.set(key, (config = configOf(options(c))));
-    return config;
-  };
+  const configOfContext = fixed
+    ? () => fixed
+    : oncePerEnv(
+        (c) => configOf(options(c)),
+        (c) => c.env,
+      );
   return async function csrfMiddleware(c, next) {
     const session = typeof c.get === "function" ? c.get("session") : undefined;
-    const response = await protect(configFor(c), c.req.raw, isSession(session) ? session : undefined, async () => {
+    const response = await protect(configOfContext(c), c.req.raw, isSession(session) ? session : undefined, async () => {
       await next(); // Hono turns a handler's throw into c.res (onError)
       return c.res;
     });

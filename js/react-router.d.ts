@@ -79,8 +79,9 @@ export interface Session<Data = SessionData, FlashData = Data> {
   /** `name in session`, or a flash value under `name`. */
   has(name: (keyof Data | keyof FlashData) & string): boolean;
   /** `session.get(name)`; a flash value is returned once, then removed at commit. */
-  get<Key extends (keyof Data | keyof FlashData) & string>(name: Key):
-    (Key extends keyof Data ? Data[Key] : undefined) | (Key extends keyof FlashData ? FlashData[Key] : undefined) | undefined;
+  get<Key extends (keyof Data | keyof FlashData) & string>(
+    name: Key,
+  ): (Key extends keyof Data ? Data[Key] : undefined) | (Key extends keyof FlashData ? FlashData[Key] : undefined) | undefined;
   /** `session[name] = value` at commit. */
   set<Key extends keyof Data & string>(name: Key, value: Data[Key]): void;
   /** Stores `__flash_<name>__`, until the next `get(name)`. */

@@ -19,8 +19,12 @@ class DjangoSession {
   constructor(django, entries) {
     state.set(this, { django, id: django.sessionKey ?? "", map: new Map(entries), changed: new Set() });
   }
-  get id() { return state.get(this).id; }
-  get data() { return Object.fromEntries(state.get(this).map); }
+  get id() {
+    return state.get(this).id;
+  }
+  get data() {
+    return Object.fromEntries(state.get(this).map);
+  }
   has(name) {
     const { map } = state.get(this);
     return map.has(name) || map.has(flashKey(name));
@@ -35,8 +39,12 @@ class DjangoSession {
     changed.add(flash);
     return value;
   }
-  set(name, value) { this.#write(name, value); }
-  flash(name, value) { this.#write(flashKey(name), value); }
+  set(name, value) {
+    this.#write(name, value);
+  }
+  flash(name, value) {
+    this.#write(flashKey(name), value);
+  }
   unset(name) {
     const { map, changed } = state.get(this);
     map.delete(name);
@@ -54,7 +62,9 @@ function expiryOf(options) {
   if (options == null) return undefined;
   const unknown = Object.keys(options).filter((k) => options[k] !== undefined && k !== "maxAge" && k !== "expires");
   if (unknown.length) {
-    throw new TypeError(`cookie options ${unknown.join(", ")} come from the Sessions settings (cookieDomain, cookiePath, cookieSecure...), not from commitSession`);
+    throw new TypeError(
+      `cookie options ${unknown.join(", ")} come from the Sessions settings (cookieDomain, cookiePath, cookieSecure...), not from commitSession`,
+    );
   }
   return options.maxAge ?? options.expires;
 }
@@ -105,7 +115,9 @@ export function createDjangoSessionStorage(options) {
   }
 
   return {
-    get sessions() { return sessionsOf(); },
+    get sessions() {
+      return sessionsOf();
+    },
     async getSession(cookieHeader) {
       const django = sessionsOf().fromCookieHeader(cookieHeader ?? null);
       return new DjangoSession(django, await django.items()); // read up front: Session is synchronous

@@ -1,6 +1,7 @@
 // What the framework integrations share: their `options` argument turned into
 // a function giving the Sessions for a request. Not an export of the package.
 import { Sessions } from "edge-sessions";
+import { oncePerEnv } from "./per-env.js";
 
 /**
  * `options` may be a Sessions (used as is), an options object (one Sessions,
@@ -14,13 +15,5 @@ export function sessionsFor(options, envOf = () => undefined) {
     const sessions = new Sessions(options);
     return () => sessions;
   }
-  const perEnv = new WeakMap();
-  const noEnv = {};
-  return (context) => {
-    const env = envOf(context);
-    const key = env !== null && typeof env === "object" ? env : noEnv;
-    let sessions = perEnv.get(key);
-    if (!sessions) perEnv.set(key, (sessions = new Sessions(options(context))));
-    return sessions;
-  };
+  return oncePerEnv((context) => new Sessions(options(context)), envOf);
 }

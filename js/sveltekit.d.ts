@@ -55,10 +55,7 @@ export interface SessionHandleEvent {
 }
 
 /** The hook: assignable to kit's `Handle`. */
-export type SessionHandle = <E extends SessionHandleEvent>(input: {
-  event: E;
-  resolve: (event: E) => Response | Promise<Response>;
-}) => Promise<Response>;
+export type SessionHandle = <E extends SessionHandleEvent>(input: { event: E; resolve: (event: E) => Response | Promise<Response> }) => Promise<Response>;
 
 /**
  * The hook: `event.locals.session` is the request's {@link Session} in every

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds pkg/, the npm package: the core compiled to three wasm modules
-# (one per entry: `edge-sessions`, `edge-sessions/signed`,
-# `edge-sessions/digests`), wasm-bindgen's glue for each (--target web: it
-# accepts a WebAssembly.Module, bytes or a URL), wasm-opt -Oz from npm's
-# binaryen, then the hand-written js/ layer.
+# Builds pkg/, the npm package: the core compiled to four wasm modules
+# (`edge-sessions`, `edge-sessions/signed`, and the side modules of
+# `edge-sessions/digests` and `edge-sessions/django`), wasm-bindgen's glue
+# for each (--target web: it accepts a WebAssembly.Module, bytes or a URL),
+# wasm-opt -Oz from npm's binaryen, then the hand-written js/ layer.
 # `--js-only` refreshes just the js/ layer in an existing pkg/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,7 @@ MODULES=(
   "edge_sessions:sessions,stores"
   "edge_sessions_signed:sessions"
   "edge_sessions_digests:digests"
+  "edge_sessions_django:csrf"
 )
 WASM=target/wasm32-unknown-unknown/release/edge_sessions.wasm
 # Built aside, then moved in file by file (rename is atomic), so tests

@@ -17,7 +17,10 @@ use edge_sessions::datetime::{http_date, DateTime};
 use edge_sessions::engines::SignedCookies;
 use edge_sessions::json::{self, Dict, Value};
 use edge_sessions::signing::{self, TimestampSigner};
-use edge_sessions::{block_on, middleware, CacheFormat, Config, EngineKind, Error, Expiry, ExpiryValue, Session, Settings};
+use edge_sessions::{
+    block_on, middleware, CacheFormat, Config, EngineKind, Error, Expiry, ExpiryValue, Session,
+    Settings,
+};
 use proptest::prelude::*;
 
 /// The number of cases each property runs (proptest's default, stated).

@@ -32,7 +32,10 @@ export function sqliteUsers(database, { table = "auth_user" } = {}) {
   const db = need(database, "prepare", "sqliteUsers", "a synchronous SQLite handle with prepare()");
   const sql = `SELECT id, password, is_active FROM ${quotedTable(table)} WHERE id = ?`;
   let statement; // prepared on first use: the table may be created after the adapter
-  return async (id) => user((statement ??= db.prepare(sql)).get(id) ?? null);
+  return async (id) => {
+    statement ??= db.prepare(sql);
+    return user(statement.get(id) ?? null);
+  };
 }
 
 /**

@@ -7,6 +7,12 @@ declare module "*.wasm" {
   export default module;
 }
 
+/** A `.wasm?module` import, as Next's edge bundler hands it over. */
+declare module "*.wasm?module" {
+  const module: WebAssembly.Module;
+  export default module;
+}
+
 /** The part of workerd's `cloudflare:workers` the Durable Object adapter uses. */
 declare module "cloudflare:workers" {
   export class DurableObject<Env = unknown> {

@@ -22,8 +22,13 @@
 //! [`crate::Error::Django`], named after Django's class.
 
 pub mod auth;
-pub mod csrf;
-pub mod form;
-pub mod http;
-pub mod options;
 pub mod python;
+// The CSRF middleware and the request parsing it needs (the `csrf` feature).
+#[cfg(feature = "csrf")]
+pub mod csrf;
+#[cfg(feature = "csrf")]
+pub mod form;
+#[cfg(feature = "csrf")]
+pub mod http;
+#[cfg(feature = "csrf")]
+pub mod options;

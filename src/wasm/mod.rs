@@ -2,9 +2,9 @@
 //! calls, JS values out. The idiomatic API users see is the hand-written
 //! layer in `js/`, over these exports.
 //!
-//! One crate makes three modules (see the features in Cargo.toml): the
+//! One crate makes four modules (see the features in Cargo.toml): the
 //! signed_cookies module (`sessions`), the full one (`sessions` +
-//! `stores`), and the digests side module (`digests`).
+//! `stores`), and two side modules, `digests` and `csrf`.
 //!
 //! | file | exports |
 //! |---|---|
@@ -13,16 +13,19 @@
 //! | [`session`] | `SessionsCore` (settings + adapters) and `SessionCore` (one session) |
 //! | [`adapters`] | the JS storage callbacks, seen as the core's store traits |
 //! | [`digests`] | `salted_hmac` / `base64_hmac` with SHA-1 and SHA-512 |
-//! | [`django`] | `edge-sessions/django`: the auth protocol on a `SessionCore`, `CsrfCore` |
+//! | [`auth`] | `edge-sessions/django`'s auth protocol, on a `SessionCore` |
+//! | [`csrf`] | `edge-sessions/django`'s CSRF middleware: `CsrfCore` (a module of its own) |
 
 #[cfg(feature = "stores")]
 mod adapters;
 #[cfg(feature = "sessions")]
+mod auth;
+#[cfg(feature = "sessions")]
 mod boundary;
+#[cfg(feature = "csrf")]
+mod csrf;
 #[cfg(feature = "digests")]
 mod digests;
-#[cfg(feature = "sessions")]
-mod django;
 #[cfg(feature = "sessions")]
 mod session;
 #[cfg(feature = "sessions")]
@@ -53,6 +56,7 @@ fn named_error(name: &str, message: &str, cause: Option<JsValue>) -> JsValue {
 /// (no answer of ours is an Error), which the `js/` layer throws. One value
 /// per call: a `Result` would cost a return slot in wasm memory and two
 /// more crossings.
+#[cfg(any(feature = "sessions", feature = "digests"))]
 fn answer(result: crate::Result<JsValue>) -> JsValue {
     result.unwrap_or_else(|e| js_error(&e, None))
 }

@@ -18,7 +18,7 @@ import {
   getUser, login, logout, updateSessionAuthHash, csrfProtect, csrfMiddleware, csrf, DjangoException, CsrfNotProcessed,
 } from "edge-sessions/django";
 import { sqliteUsers } from "edge-sessions/adapters/django-users";
-import * as glue from "../../pkg/edge_sessions_signed.js";
+import * as glue from "../../pkg/edge_sessions_django.js";
 
 const AUTH = JSON.parse(readFileSync(new URL("../fixtures/auth_vectors.json", import.meta.url)));
 const CSRF = JSON.parse(readFileSync(new URL("../fixtures/csrf_vectors.json", import.meta.url)));
@@ -411,10 +411,10 @@ async function replayRequest(v) {
 
 /**
  * A request a fetch Request cannot carry, through the package's wasm binding
- * (the CsrfCore of edge-sessions/signed) with the vector's own META.
+ * (the CsrfCore of the django module) with the vector's own META.
  */
 async function replayThroughBinding(v, why) {
-  await import("edge-sessions/signed"); // instantiates the module behind `glue`
+  await import("edge-sessions/django"); // instantiates the module behind `glue`
   const r = v.request;
   const e = v.expected;
   const { options } = csrfOptionsOf(v);
@@ -534,7 +534,7 @@ test("bad_token_message: the header named by headerName, in the reason", async (
       reason = await postVerdict(undefined, "a".repeat(32), { headerName: source, header: ["content-type", token] });
     } else {
       // "X_CSRF" and "HTTP_" name no header a Request can have: through the binding with META.
-      await import("edge-sessions/signed");
+      await import("edge-sessions/django");
       const core = glue.CsrfCore.create(JSON.stringify({ headerName: source }), undefined);
       const meta = ["SERVER_NAME", "testserver", "SERVER_PORT", "80", "wsgi.url_scheme", "http", "HTTP_COOKIE", `csrftoken=${"a".repeat(32)}`, source, token];
       reason = core.processView("POST", meta, new Uint8Array(), undefined, undefined, false);

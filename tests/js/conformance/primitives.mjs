@@ -2,6 +2,8 @@
 // TimestampSigner of django.core.signing.
 
 import { Signer, TimestampSigner, signing } from "edge-sessions";
+// salted_hmac with SHA-1 (Django's default) and SHA-512 is the digests module's.
+import { base64Hmac as anyBase64Hmac, saltedHmac as anySaltedHmac } from "edge-sessions/digests";
 import { PyNumber } from "./read.mjs";
 import { Skip, expectEq, expectOutcome, hex, num, text, unhex, show } from "./check.mjs";
 
@@ -28,12 +30,12 @@ function algorithm(name) {
 }
 
 export function saltedHmac(_, v) {
-  const digest = signing.saltedHmac(v.key_salt ?? "", v.value ?? "", v.secret ?? "", algorithm(v.algorithm));
+  const digest = anySaltedHmac(v.key_salt ?? "", v.value ?? "", v.secret ?? "", algorithm(v.algorithm));
   expectEq("hexdigest", hex(digest), v.hexdigest);
 }
 
 export function base64Hmac(_, v) {
-  expectEq("result", signing.base64Hmac(v.salt ?? "", v.value ?? "", v.key ?? "", algorithm(v.algorithm)), v.result);
+  expectEq("result", anyBase64Hmac(v.salt ?? "", v.value ?? "", v.key ?? "", algorithm(v.algorithm)), v.result);
 }
 
 /**
@@ -45,7 +47,7 @@ export function signer(_, v) {
   const { key_used: key, salt_used: salt, sep_used: sep, value } = v;
   const alg = algorithm(v.algorithm_used);
   if (alg !== "sha256") {
-    const signature = signing.base64Hmac(`${salt}signer`, value, key, alg);
+    const signature = anyBase64Hmac(`${salt}signer`, value, key, alg);
     expectEq("signature", signature, v.signature);
     return expectEq("signed", `${value}${sep}${signature}`, v.signed);
   }
