@@ -16,13 +16,15 @@
 //! default.
 //!
 //! The memo lets a pickle refer to one object from many places (Python's
-//! pickler does so for every object it meets twice). The value tree has no
-//! sharing, so each reference is copied, and copies are bounded: building
-//! the value at `STOP` may take at most [`MAX_UNITS`] units (a value costs
-//! [`NODE_UNITS`], each byte of a `str` one more, dict keys included), and
-//! so may the dict keys copied while the pickle runs. Without the bound, a
-//! list holding the same list twice, 60 levels deep, would be a few hundred
-//! bytes of pickle and 2⁶⁰ values. A container that holds itself cannot be
+//! pickler does so for every object it meets again). The value tree has no
+//! sharing, so each reference is copied, and copies are bounded in
+//! [`MAX_UNITS`], units of about a byte of memory ([`NODE_UNITS`] per value,
+//! one per byte of text): the values the pickle creates plus the dict keys
+//! it copies may cost that much, and so may the value built at `STOP`.
+//! Without the bound, a list holding the same list twice, 60 levels deep,
+//! would be a few hundred bytes of pickle and 2⁶⁰ values; with it, that
+//! pickle is refused in milliseconds. Whatever [`dumps`] writes costs no
+//! more to read than the value it wrote, so it reads back. A container that holds itself cannot be
 //! a tree and is refused; so is nesting deeper than [`MAX_DEPTH`], an int of
 //! more than [`MAX_INT_DIGITS`] digits, and a `str` Rust cannot hold (a
 //! lone surrogate).
@@ -120,16 +122,16 @@ pub fn int_entry(entry: &[u8]) -> Option<Int> {
     Int::parse(&format!("{sign}{digits}"))
 }
 
-/// The most a decoded value may cost, in units of roughly a byte of
-/// memory: [`NODE_UNITS`] per value and one per byte of its text. Building
-/// the value at `STOP` may spend this much, and so may copying dict keys
-/// while the pickle runs (64 Mi: far past any session, small enough that a
-/// memo bomb is refused in a fraction of a second).
-pub const MAX_UNITS: usize = 64 << 20;
+/// The most reading a pickle may cost, in units of about a byte of memory:
+/// [`NODE_UNITS`] per value and one per byte of text. The values the pickle
+/// machine creates plus the dict keys it copies may cost this much, and so
+/// may the value built at `STOP` (each memo reference copied): 16 Mi, far
+/// past any session, and a few tens of MB at most, within a Worker's 128.
+pub const MAX_UNITS: usize = 16 << 20;
 
 /// What one value (scalar, list, dict, dict key) costs of [`MAX_UNITS`],
-/// besides the bytes of its text.
-pub const NODE_UNITS: usize = 32;
+/// besides the bytes of its text: about its size in memory.
+pub const NODE_UNITS: usize = 64;
 
 /// Defines the opcode constants (`op::MARK`, ...) and their names.
 macro_rules! opcodes {
@@ -235,8 +237,8 @@ struct Reader<'a> {
     marks: Vec<usize>,
     /// Sparse, as `PUT` may name any index: a map, so no index allocates.
     memo: BTreeMap<usize, NodeId>,
-    /// Units spent copying dict keys (see [`MAX_UNITS`]).
-    keys_copied: usize,
+    /// Units spent on nodes and copied dict keys (see [`MAX_UNITS`]).
+    units: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -251,7 +253,7 @@ impl<'a> Reader<'a> {
             stack: Vec::new(),
             marks: Vec::new(),
             memo: BTreeMap::new(),
-            keys_copied: 0,
+            units: 0,
         }
     }
 
@@ -292,7 +294,7 @@ impl<'a> Reader<'a> {
                 | op::FLOAT
                 | op::BINFLOAT => {
                     let value = self.scalar()?;
-                    self.push(Node::Atom(value));
+                    self.push(Node::Atom(value))?;
                 }
                 op::SHORT_BINUNICODE
                 | op::BINUNICODE
@@ -302,7 +304,7 @@ impl<'a> Reader<'a> {
                 | op::BINSTRING
                 | op::SHORT_BINSTRING => {
                     let text = self.string()?;
-                    self.push(Node::Atom(Value::Str(text)));
+                    self.push(Node::Atom(Value::Str(text)))?;
                 }
                 op::EMPTY_DICT
                 | op::EMPTY_LIST
@@ -432,9 +434,20 @@ impl<'a> Reader<'a> {
         self.marks.last().copied().unwrap_or(0)
     }
 
-    fn push(&mut self, node: Node) {
+    /// A new value onto the stack (counted against [`MAX_UNITS`]).
+    fn push(&mut self, node: Node) -> Result<()> {
+        self.spend(NODE_UNITS)?;
         self.stack.push(self.nodes.len());
         self.nodes.push(node);
+        Ok(())
+    }
+
+    fn spend(&mut self, units: usize) -> Result<()> {
+        self.units = self.units.saturating_add(units);
+        if self.units > MAX_UNITS {
+            return Err(self.error(too_big()));
+        }
+        Ok(())
     }
 
     fn pop(&mut self) -> Result<NodeId> {
@@ -638,8 +651,7 @@ impl<'a> Reader<'a> {
                 Node::Tuple(items)
             }
         };
-        self.push(node);
-        Ok(())
+        self.push(node)
     }
 
     /// APPEND, APPENDS, SETITEM, SETITEMS: into the list or dict below.
@@ -672,7 +684,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Key-value pairs from a flat list of ids, the keys copied out as text
-    /// (and counted against [`MAX_UNITS`]).
+    /// (their bytes counted against [`MAX_UNITS`]; the key's node was).
     fn pairs(&mut self, items: &[NodeId]) -> Result<Vec<(String, NodeId)>> {
         if items.len() % 2 != 0 {
             return Err(self.error("odd number of items for a dict"));
@@ -685,11 +697,9 @@ impl<'a> Reader<'a> {
                 let why = format!("dict key is of type {kind}; a session dict has str keys only");
                 return Err(self.error(why));
             };
-            self.keys_copied = self.keys_copied.saturating_add(NODE_UNITS + key.len());
-            if self.keys_copied > MAX_UNITS {
-                return Err(self.error(too_big()));
-            }
-            pairs.push((key.clone(), value));
+            let key = key.clone();
+            self.spend(key.len())?;
+            pairs.push((key, value));
         }
         Ok(pairs)
     }
@@ -708,7 +718,8 @@ impl<'a> Reader<'a> {
 
 fn too_big() -> String {
     format!(
-        "the value would take more than {MAX_UNITS} units: shared references (the memo) repeat too much of it"
+        "the value would take more than {MAX_UNITS} units (about bytes of memory): \
+         far too big for a session, or shared references (the memo) repeat too much of it"
     )
 }
 
@@ -754,7 +765,7 @@ impl<'n> Builder<'n> {
     #[inline(never)]
     fn list(&mut self, id: NodeId, items: &[NodeId], depth_left: usize) -> Result<Value> {
         let depth_left = self.enter(id, depth_left)?;
-        let mut list = Vec::new();
+        let mut list = Vec::with_capacity(items.len());
         for &item in items {
             let item = self.value(item, depth_left)?;
             list.push(item);
@@ -1666,6 +1677,13 @@ mod tests {
         data.extend(b"e.");
         let message = refused(&data);
         assert!(message.starts_with("SETITEM at byte"), "{message}");
+        // Without sharing too: the values created count as they are made.
+        let flat = |n: usize| [b"\x80\x04](".as_slice(), &b"N".repeat(n), b"e."].concat();
+        assert!(
+            matches!(loads(&flat(200_000)).unwrap(), Value::List(items) if items.len() == 200_000)
+        );
+        let message = refused(&flat(MAX_UNITS / NODE_UNITS));
+        assert!(message.starts_with("NONE at byte"), "{message}");
         // Sharing that stays small reads, each reference copied.
         let shared = b"\x80\x04]\x94(]\x94(K\x01K\x02eh\x01h\x01e.";
         assert_eq!(read(shared), "[[1,2],[1,2],[1,2]]");
