@@ -24,10 +24,12 @@
 //! Without the bound, a list holding the same list twice, 60 levels deep,
 //! would be a few hundred bytes of pickle and 2⁶⁰ values; with it, that
 //! pickle is refused in milliseconds. Whatever [`dumps`] writes costs no
-//! more to read than the value it wrote, so it reads back. A container that holds itself cannot be
-//! a tree and is refused; so is nesting deeper than [`MAX_DEPTH`], an int of
-//! more than [`MAX_INT_DIGITS`] digits, and a `str` Rust cannot hold (a
-//! lone surrogate).
+//! more to read than the value it wrote, so it reads back.
+//!
+//! A container that holds itself cannot be a tree and is refused; so is
+//! nesting deeper than [`MAX_DEPTH`], an int of more than
+//! [`MAX_INT_DIGITS`] digits, and a `str` Rust cannot hold (a lone
+//! surrogate).
 //!
 //! Malformed input is an error, never a panic: a declared length is checked
 //! against the bytes left before anything is allocated, and frames are held
