@@ -53,4 +53,5 @@ corpus!(
     settings,
     deflate_roundtrip,
     request_cycle,
+    pickle_loads,
 );
