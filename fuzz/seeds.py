@@ -240,6 +240,53 @@ def main():
           + SEP + cycle("cached_db", 0b10000000, ops=views["set"]))
     return 0
 
+    pickle_seeds()
+
+
+def pickle_seeds():
+    """pickle_loads: session dicts as Django's caches pickle them (protocols
+    0 to 5), shared objects, frames and batches, malformed and hostile
+    pickles. The hostile ones are only written here, never loaded."""
+    import os as os_module
+    import pickle
+
+    class Exploit:
+        def __reduce__(self):
+            return (os_module.system, ("echo pwned",))
+
+    session = {
+        "_auth_user_id": "1",
+        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        "_session_expiry": 300,
+        "cart": [{"id": 1, "qty": 2}, {"id": 2, "qty": 1}],
+        "x": [1.5, float("nan"), -0.0, float("inf"), 2**64, -2**70, 65536, -1, True, None, "", "é", "😀"],
+    }
+    shared = [1, "s"]
+    built = {"t": (1, (), (shared,), (shared, shared, {})), "s": shared, "k": {"a": "a"}}
+    for protocol in range(6):
+        write("pickle_loads", pickle.dumps(session, protocol))
+        write("pickle_loads", pickle.dumps(built, protocol))
+        write("pickle_loads", pickle.dumps({"k": Exploit()}, protocol))
+    write("pickle_loads", pickle.dumps({"k%d" % i: i for i in range(1000)}, 5))
+    write("pickle_loads", pickle.dumps([None] * 1001, 5))
+    bomb = []
+    for _ in range(40):
+        bomb = [bomb, bomb]
+    cycle = []
+    cycle.append((cycle,))
+    for hostile in [bomb, cycle, {1: 2}, {(1, 2): 3}, 10**5000, "\ud800", {1, 2}, b"x", bytearray(b"y")]:
+        write("pickle_loads", pickle.dumps(hostile, 5))
+    for hand in [
+        b"(S'py2 \\'str\\''\nU\x03abcT\x02\x00\x00\x00hiI01\nL5L\nF1.5\nVa\\u20ac\ntp0\n0g0\n.",
+        b"\x80\x02K\x012(K\x021\x86q\x07j\x07\x00\x00\x00\x85.",
+        b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00\x8c\x03abc.",
+        b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\xff\xffN.",
+        b"\x80\x02X\xff\xff\xff\xff.",
+        b"\x80\x02\x8b\xff\xff\xff\x7f\xff.",
+        b"\x80\x02]q\x00h\x00a.",
+    ]:
+        write("pickle_loads", hand)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -71,6 +71,24 @@ pub fn cookie_header(data: &[u8]) {
     let _ = vary_with_cookie(Some(&header));
 }
 
+/// `pickle::loads` on any bytes (a cache entry as Django or an attacker
+/// wrote it). Whatever it reads, `pickle::dumps` writes, and that reads
+/// back equal and writes the same bytes again.
+pub fn pickle_loads(data: &[u8]) {
+    use edge_sessions::pickle;
+    let Ok(value) = pickle::loads(data) else {
+        return;
+    };
+    let written = pickle::dumps(&value).expect("a value loads read writes");
+    let again = pickle::loads(&written).expect("what dumps writes reads back");
+    assert_eq!(again, value, "read back differs");
+    assert_eq!(
+        pickle::dumps(&again).ok(),
+        Some(written),
+        "written twice differs"
+    );
+}
+
 /// The options a `loads` input starts with: a byte each for `salt` and
 /// `flags`, then `max_age` (a byte whose low bit says whether there is one,
 /// then the float's 8 bytes, little endian).

@@ -26,6 +26,10 @@ pub enum PayloadError {
     Zlib(String),
     /// The payload is not JSON we can read (Python: json.JSONDecodeError).
     Json(String),
+    /// A cache entry is not a pickle we read: malformed (Python:
+    /// pickle.UnpicklingError and kin) or refused, as every opcode that
+    /// would import or build an object is.
+    Pickle(String),
 }
 
 /// Everything that can go wrong in edge-sessions.
@@ -138,6 +142,7 @@ impl fmt::Display for Error {
                 PayloadError::Base64(m) => write!(f, "invalid base64: {m}"),
                 PayloadError::Zlib(m) => write!(f, "invalid compressed payload: {m}"),
                 PayloadError::Json(m) => write!(f, "invalid JSON payload: {m}"),
+                PayloadError::Pickle(m) => write!(f, "invalid pickle payload: {m}"),
             },
             Error::Unserializable(m) => write!(f, "cannot serialize: {m}"),
             Error::InvalidSetting { setting, reason } => write!(f, "{setting}: {reason}"),

@@ -57,4 +57,5 @@ corpus!(
     django_host,
     django_tokens,
     django_csrf_request,
+    pickle_loads,
 );
