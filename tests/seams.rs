@@ -118,7 +118,7 @@ fn declared_type(body: &str, name: &str) -> Option<String> {
 fn the_shown_settings_type_leaves_out_what_the_core_hides() {
     let types = read("js/types.d.ts");
     let start = types.find("export type ShownSettings").unwrap();
-    let line = &types[start..start + types[start..].find('\n').unwrap()];
+    let line = &types[start..start + types[start..].find(";\n").unwrap()];
     for option in OPTIONS.iter().filter(|o| !o.shown()) {
         let in_settings = interface(&types, "SessionSettings")
             .contains(&format!("  {}?", option.name))

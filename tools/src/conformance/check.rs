@@ -48,6 +48,7 @@ pub fn python_exception(e: &Error) -> &'static str {
             PayloadError::Base64(_) => "Error",
             PayloadError::Zlib(_) => "error",
             PayloadError::Json(_) => "JSONDecodeError",
+            PayloadError::Pickle(_) => "UnpicklingError",
         },
         Error::KeyNotFound(_) => "KeyError",
         Error::InvalidExpiry(m) if m.contains("offset-naive") => "TypeError",
