@@ -233,10 +233,18 @@ test("the cache engine over the memory adapter, end to end", async () => {
   }, options);
   let res = await visit(request());
   const key = res.headers.get("set-cookie").match(/^sessionid=([a-z0-9]{32});/)[1];
-  assert.equal(cache.get(`django.contrib.sessions.cache${key}`), '{"visits":1}');
+  // Django's key (make_key: ":1:" + the engine's prefix) and its pickle:
+  // pickle.dumps({"visits": 1}, 5).hex().
+  const entry = () => Buffer.from(cache.get(`:1:django.contrib.sessions.cache${key}`)).toString("hex");
+  assert.equal(entry(), "8005950f000000000000007d948c06766973697473944b01732e");
   res = await visit(request(`sessionid=${key}`));
   assert.equal(await res.text(), "2");
-  assert.equal(cache.get(`django.contrib.sessions.cache${key}`), '{"visits":2}');
+  assert.equal(entry(), "8005950f000000000000007d948c06766973697473944b02732e");
+  // The JSON format stores Django's JSON text instead, under the same key.
+  const json = memoryCache();
+  const jsonVisit = withSession(async (req, s) => new Response(String(await s.set("visits", 1))), { ...options, cache: json, cacheFormat: "json" });
+  const jsonKey = (await jsonVisit(request())).headers.get("set-cookie").match(/^sessionid=([a-z0-9]{32});/)[1];
+  assert.equal(json.get(`:1:django.contrib.sessions.cache${jsonKey}`), '{"visits":1}');
 });
 
 test("memoryCache evicts the least recently used entry past maxEntries, and expires by TTL", () => {
