@@ -57,11 +57,14 @@ lint-tsc:
 	node_modules/.bin/tsc -p js/tsconfig.json
 
 ## Every test of the workspace: the ported Django tests, the properties, the
-## fuzz corpus, and the native conformance replay (tools/tests/conformance.rs).
-## (Every target and the doc tests; --no-fail-fast: one failing test binary
-## does not hide the others.)
+## fuzz corpus, the doc tests, and the native conformance replay
+## (tools/tests/conformance.rs). One package at a time, and --no-fail-fast,
+## so a failure (or tools/ not compiling) hides nothing of the rest.
 test-native:
-	cargo test --workspace --no-fail-fast
+	@status=0; \
+	cargo test -p edge-sessions --no-fail-fast || status=1; \
+	cargo test -p edge-sessions-tools --no-fail-fast || status=1; \
+	exit $$status
 
 ## pkg/: the npm package (wasm + glue + js/), linked as node_modules/edge-sessions
 ## so tests import it by name, as users do.
