@@ -27,8 +27,8 @@ const stores = await nodeStores({ tag: "adapters" });
 const { fresh } = stores;
 
 // node:sqlite (Node 22.5+): a file of its own beside better-sqlite3's.
-const nodeSqlite = await import("node:sqlite").catch((error) => ({ error }));
-const nodeSqliteDb = nodeSqlite.DatabaseSync ? new nodeSqlite.DatabaseSync(path.join(stores.work, "node-sqlite.sqlite3")) : null;
+const nodeSqlite = await import("node:sqlite").catch(() => null);
+const nodeSqliteDb = nodeSqlite?.DatabaseSync ? new nodeSqlite.DatabaseSync(path.join(stores.work, "node-sqlite.sqlite3")) : null;
 const freshNodeSqlite = () => {
   const table = `django_session_${stores.next()}`;
   createSqliteTable(nodeSqliteDb, { table });
