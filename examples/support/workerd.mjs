@@ -6,53 +6,14 @@
 // the package's workerd entry through its `exports`), each imported .wasm
 // left out of the bundle and handed to workerd as a precompiled
 // WebAssembly.Module (wrangler's CompiledWasm rule).
+// The bundling and the Miniflare set-up are the suites' own
+// (tests/support/workerd.mjs); this file adds what the examples need on top:
+// their wrangler.toml.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { bundleWorker, startWorker, WORKERD_CONDITIONS } from "../../tests/support/workerd.mjs";
 
-/** The export conditions wrangler's bundler resolves with, in its order. */
-export const WORKERD_CONDITIONS = ["workerd", "worker", "browser"];
-
-/**
- * Bundles `entry` for workerd.
- * @returns {Promise<{ modules: object[], inputs: string[] }>} Miniflare `modules`
- *   (the bundle, then each .wasm) and the files that went in (absolute paths).
- */
-export async function bundleWorker(entry) {
-  const dir = path.dirname(path.resolve(entry));
-  const wasm = new Map(); // module name -> absolute path
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: WORKERD_CONDITIONS,
-    mainFields: ["module", "main"],
-    outfile: path.join(dir, "worker.bundle.js"), // never written (write: false)
-    external: ["cloudflare:*"],
-    metafile: true,
-    logLevel: "warning",
-    plugins: [{
-      name: "wasm-module",
-      setup(b) {
-        b.onResolve({ filter: /\.wasm$/ }, ({ path: spec, resolveDir }) => {
-          const file = path.resolve(resolveDir, spec);
-          const name = path.basename(file);
-          wasm.set(name, file);
-          return { path: `./${name}`, external: true };
-        });
-      },
-    }],
-  });
-  const modules = [
-    { type: "ESModule", path: path.join(dir, "worker.bundle.js"), contents: result.outputFiles[0].text },
-    ...[...wasm].map(([name, file]) => ({ type: "CompiledWasm", path: path.join(dir, name), contents: readFileSync(file) })),
-  ];
-  return { modules, inputs: Object.keys(result.metafile.inputs).map((file) => path.resolve(file)) };
-}
+export { bundleWorker, WORKERD_CONDITIONS };
 
 /**
  * The bits of a wrangler.toml these examples use (main, compatibility_date,
@@ -79,7 +40,7 @@ export function readWranglerToml(file) {
 export async function startExample(dir, { bindings = {} } = {}) {
   const config = readWranglerToml(path.join(dir, "wrangler.toml"));
   const { modules, inputs } = await bundleWorker(path.join(dir, config.main));
-  const mf = new Miniflare({
+  const { mf } = await startWorker({
     modules,
     modulesRoot: dir,
     compatibilityDate: config.compatibilityDate,
@@ -87,11 +48,5 @@ export async function startExample(dir, { bindings = {} } = {}) {
     kvNamespaces: config.kvNamespaces,
     d1Databases: config.d1Databases,
   });
-  try {
-    await mf.ready;
-  } catch (error) {
-    await mf.dispose().catch(() => {}); // never leave workerd running
-    throw error;
-  }
   return { mf, config, inputs };
 }

@@ -20,11 +20,12 @@ import { Sessions } from "edge-sessions";
 import { nodeFiles } from "edge-sessions/adapters/fs";
 import { createPostgresTable, postgresDb } from "edge-sessions/adapters/postgres";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
+import { serviceUrls } from "../support/services.mjs";
 
 // The bin as npm would link it: package.json's "bin" entry.
 const packageJson = fileURLToPath(import.meta.resolve("edge-sessions/package.json"));
 const CLI = join(dirname(packageJson), JSON.parse(readFileSync(packageJson, "utf8")).bin["edge-sessions"]);
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:54329/postgres";
+const { DATABASE_URL } = serviceUrls(["postgres"]);
 const SECRET = "cli-test-secret";
 const DAY = 86400;
 const COOKIE_AGE = 1209600;

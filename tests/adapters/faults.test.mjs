@@ -8,7 +8,8 @@
 // `storageTimeout`); a failed save is never reported as success; nothing
 // half-written is left behind.
 //
-//   REDIS_URL, DATABASE_URL   default to what scripts/services.sh prints
+//   REDIS_URL, DATABASE_URL   the servers (scripts/services.sh); tests/support/services.mjs
+//                             starts a set for this file when they are not set
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -26,9 +27,9 @@ import { nodeFiles } from "edge-sessions/adapters/fs";
 import { createPostgresTable, postgresDb } from "edge-sessions/adapters/postgres";
 import { redisCache } from "edge-sessions/adapters/redis";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
+import { serviceUrls } from "../support/services.mjs";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:63790";
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:54329/postgres";
+const { REDIS_URL, DATABASE_URL } = serviceUrls(["redis", "postgres"]);
 const TIMEOUT = 150; // storageTimeout for the hangs, in ms
 
 let redis, pool, work, sqlite;

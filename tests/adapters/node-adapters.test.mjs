@@ -3,7 +3,8 @@
 // proof, file writes are atomic under races, names are guarded, and bad
 // options are refused at construction.
 //
-//   REDIS_URL, DATABASE_URL   default to what scripts/services.sh prints
+//   REDIS_URL, DATABASE_URL   the servers (scripts/services.sh); tests/support/services.mjs
+//                             starts a set for this file when they are not set
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,9 +21,9 @@ import { nodeFiles } from "edge-sessions/adapters/fs";
 import { createPostgresTable, postgresDb, postgresTableSql } from "edge-sessions/adapters/postgres";
 import { redisCache } from "edge-sessions/adapters/redis";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
+import { serviceUrls } from "../support/services.mjs";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:63790";
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:54329/postgres";
+const { REDIS_URL, DATABASE_URL } = serviceUrls(["redis", "postgres"]);
 const run = `n${Date.now().toString(36)}`;
 
 // What `manage.py sqlmigrate sessions 0001` prints (Django 5.2), without BEGIN/COMMIT.

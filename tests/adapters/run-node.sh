@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The Node adapter suite against real servers: starts throwaway Redis and
-# PostgreSQL (scripts/services.sh), runs the contract over every adapter
-# (node.run.mjs), then the adapter, fault and CLI tests (node:test), and
-# stops the servers whatever happened. Needs pkg/ built and linked as
+# The Node adapter suite against real servers: Redis and PostgreSQL from
+# REDIS_URL / DATABASE_URL (`make test` exports them), else a set started
+# here (scripts/services.sh) and stopped whatever happened. Runs the
+# contract over every adapter (node.run.mjs), then the adapter, fault and
+# CLI tests (node:test). Needs pkg/ built and linked as
 # node_modules/edge-sessions (make build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/support/services.bash
 
-trap 'scripts/services.sh stop' EXIT
-eval "$(scripts/services.sh start)"
+trap stop_own_services EXIT
+need_services redis postgres
 
 status=0
 node tests/adapters/node.run.mjs || status=1

@@ -6,46 +6,27 @@
 // Prints `workerd <adapter>: <case> ... ok (N ms)` per case, then
 // `workerd adapters: N passed, M failed`; exits non-zero on any failure or none run.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
-import { resolveEntry } from "../runtime/exports.mjs";
+import { packageEntry, packageImports, ROOT, startWorker, WORKERS_ADAPTERS } from "../support/workerd.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const started = Date.now();
+console.log(`workerd: edge-sessions -> ${path.relative(ROOT, packageEntry())}`);
 
-// Miniflare does not resolve npm packages: "edge-sessions" as wrangler's
-// bundler would resolve it for Workers, and its adapters beside it.
-const entry = resolveEntry(["workerd", "worker", "browser", "import", "default"]);
-const pkg = path.dirname(entry);
-console.log(`workerd: edge-sessions -> ${path.relative(ROOT, entry)}`);
-
-// The entry module: imports the package and hands it to the test Worker;
-// re-exports the Durable Object classes workerd must find in the main module.
+// The entry module (given inline, never written): imports the package as
+// wrangler's bundler would resolve it for Workers, and its adapters beside
+// it, and hands them to the test Worker; re-exports the Durable Object
+// classes workerd must find in the main module.
 const scriptPath = path.join(ROOT, "tests/adapters/workerd.entry.mjs");
-const from = (file) => JSON.stringify(`./${path.relative(path.dirname(scriptPath), file)}`);
 const script = `
-import * as lib from ${from(entry)};
-import { kvCache } from ${from(path.join(pkg, "adapters/kv.js"))};
-import { cacheApiCache } from ${from(path.join(pkg, "adapters/cache-api.js"))};
-import { SessionCacheObject, durableObjectCache } from ${from(path.join(pkg, "adapters/durable-object.js"))};
-import { d1Db, createD1Table } from ${from(path.join(pkg, "adapters/d1.js"))};
+${packageImports(scriptPath, WORKERS_ADAPTERS)}
 import { testWorker, probeClass } from "./workerd-worker.js";
 export { SessionCacheObject };
 export const ProbeSessionCacheObject = probeClass(SessionCacheObject);
 export default testWorker({ lib, kvCache, cacheApiCache, durableObjectCache, d1Db, createD1Table });
 `;
 
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: ROOT,
+const { mf, get } = await startWorker({
   scriptPath,
   script,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  // RPC to Durable Objects and `cloudflare:workers` need 2024-04-03 or later.
-  compatibilityDate: "2026-01-01",
   kvNamespaces: ["KV"],
   d1Databases: ["DB"],
   durableObjects: {
@@ -64,11 +45,6 @@ const record = (adapter, list) => {
     console.log(`workerd ${adapter}: ${r.name} ... ${r.ok ? "ok" : "FAIL"} (${r.ms} ms)`);
     if (!r.ok) console.log(`  ${r.error}`);
   }
-};
-const get = async (route) => {
-  const response = await mf.dispatchFetch(`http://localhost/${route}`);
-  if (!response.ok) throw new Error(`GET /${route}: ${response.status} ${await response.text()}`);
-  return response.json();
 };
 
 try {

@@ -6,33 +6,20 @@
 // D1 (concurrency.worker.js). One test per store, one subtest per case.
 //
 // Redis and PostgreSQL: REDIS_URL / DATABASE_URL when set (run.sh sets
-// them); otherwise this file starts them with scripts/services.sh and stops
-// them afterwards, unless they were already up.
+// them); otherwise tests/support/services.mjs starts a set for this process
+// and stops it at exit.
 //
 //   node --test tests/hostile/concurrency.test.mjs
 
 import { after, before, describe, test } from "node:test";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { Miniflare } from "miniflare";
-import pg from "pg";
-import { createClient } from "redis";
 import * as lib from "edge-sessions";
-import { nodeFiles } from "edge-sessions/adapters/fs";
-import { createPostgresTable, postgresDb } from "edge-sessions/adapters/postgres";
-import { redisCache } from "edge-sessions/adapters/redis";
-import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
-import { resolveEntry } from "../runtime/exports.mjs";
+import { nodeStores, ROOT } from "../support/services.mjs";
+import { packageImports, startWorker, WORKERS_ADAPTERS } from "../support/workerd.mjs";
 import { concurrency } from "./concurrency.js";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const run = `h${Date.now().toString(36)}`; // names of this run, apart from any other's
-let serial = 0;
-const next = () => `${run}_${++serial}`;
 
 // Counts for the summary line: stores run, cases passed and failed.
 const tally = { stores: 0, passed: 0, failed: 0 };
@@ -70,56 +57,18 @@ async function report(t, results, stores = 1) {
 // --- Node: in-memory, SQLite, files, Redis, PostgreSQL ---------------------------------
 
 describe("node", () => {
-  let services = null; // set when this file started the servers
-  let redis, pool, sqlite, work;
-  const pgTables = [];
-
+  let real; // fresh stores on the real servers (tests/support/services.mjs)
   before(async () => {
-    let { REDIS_URL, DATABASE_URL } = process.env;
-    if (!REDIS_URL || !DATABASE_URL) {
-      const status = execFileSync("scripts/services.sh", ["status"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      const wereUp = /redis up/.test(status) && /postgres up/.test(status);
-      const urls = execFileSync("scripts/services.sh", ["start"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-      REDIS_URL = /REDIS_URL=(\S+)/.exec(urls)[1];
-      DATABASE_URL = /DATABASE_URL=(\S+)/.exec(urls)[1];
-      if (!wereUp) services = "started";
-    }
-    redis = await createClient({ url: REDIS_URL }).connect();
-    pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-    work = await mkdtemp(path.join(tmpdir(), "edge-sessions-hostile-"));
-    sqlite = new Database(path.join(work, "db.sqlite3"));
+    real = await nodeStores({ tag: "hostile" });
   });
-
   after(async () => {
-    for (const table of pgTables) await pool?.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
-    if (redis) {
-      for await (const keys of redis.scanIterator({ MATCH: `${run}:*`, COUNT: 100 })) if (keys.length) await redis.del(keys);
-      await redis.close();
-    }
-    await pool?.end();
-    sqlite?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-    if (services === "started") execFileSync("scripts/services.sh", ["stop"], { cwd: ROOT, stdio: "inherit" });
+    await real?.close();
   });
-
   const fresh = {
-    redis: () => redisCache(redis, { prefix: `${run}:${next()}:` }),
-    postgres: async () => {
-      const table = `django_session_${next()}`;
-      pgTables.push(table);
-      await createPostgresTable(pool, { table });
-      return postgresDb(pool, { table });
-    },
-    sqlite: () => {
-      const table = `django_session_${next()}`;
-      createSqliteTable(sqlite, { table });
-      return sqliteDb(sqlite, { table });
-    },
-    files: async () => {
-      const directory = path.join(work, next());
-      await mkdir(directory);
-      return nodeFiles(directory);
-    },
+    redis: () => real.fresh.redis(),
+    postgres: () => real.fresh.postgres(),
+    sqlite: () => real.fresh.sqlite(),
+    files: () => real.fresh.files(),
   };
 
   const stores = [
@@ -170,48 +119,29 @@ describe("deno", () => {
 // --- workerd: KV, Cache API, Durable Objects, D1 ---------------------------------------
 
 describe("workerd", () => {
-  let mf;
+  let worker;
   before(async () => {
     // As tests/adapters/workerd.run.mjs: the package as Workers resolve it, its adapters beside it.
-    const entry = resolveEntry(["workerd", "worker", "browser", "import", "default"]);
-    const pkg = path.dirname(entry);
     const scriptPath = path.join(ROOT, "tests/hostile/concurrency.entry.mjs"); // given inline, never written
-    const from = (file) => JSON.stringify(`./${path.relative(path.dirname(scriptPath), file)}`);
     const script = `
-import * as lib from ${from(entry)};
-import { kvCache } from ${from(path.join(pkg, "adapters/kv.js"))};
-import { cacheApiCache } from ${from(path.join(pkg, "adapters/cache-api.js"))};
-import { SessionCacheObject, durableObjectCache } from ${from(path.join(pkg, "adapters/durable-object.js"))};
-import { d1Db, createD1Table } from ${from(path.join(pkg, "adapters/d1.js"))};
+${packageImports(scriptPath, WORKERS_ADAPTERS)}
 import { concurrencyWorker } from "./concurrency.worker.js";
 export { SessionCacheObject };
 export default concurrencyWorker({ lib, kvCache, cacheApiCache, durableObjectCache, d1Db, createD1Table });
 `;
-    mf = new Miniflare({
-      modules: true,
-      modulesRoot: ROOT,
+    worker = await startWorker({
       scriptPath,
       script,
-      modulesRules: [
-        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-        { type: "CompiledWasm", include: ["**/*.wasm"] },
-      ],
-      compatibilityDate: "2026-01-01",
       kvNamespaces: ["KV"],
       d1Databases: ["DB"],
       durableObjects: { SESSIONS: { className: "SessionCacheObject", useSQLite: true } },
     });
-    await mf.ready;
   });
   after(async () => {
-    await mf?.dispose();
+    await worker?.dispose();
   });
 
-  const get = async (route) => {
-    const response = await mf.dispatchFetch(`http://localhost/${route}`);
-    if (!response.ok) throw new Error(`GET /${route}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const get = (route) => worker.get(route);
   for (const store of ["kv", "cache-api", "durable-object", "d1", "cached_db kv+d1", "cached_db durable-object+d1"]) {
     test(`workerd ${store}`, async (t) => {
       const kinds = await get("stores");

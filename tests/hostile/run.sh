@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The hostile-input suite: the matrix (matrix.test.mjs), overlapping requests
 # on every store under Node, Deno and workerd (concurrency.test.mjs), and
-# secrets never shown (secrets.test.mjs). Starts throwaway Redis and
-# PostgreSQL (scripts/services.sh) and stops them afterwards, unless they
-# were already running (then they are left as found).
+# secrets never shown (secrets.test.mjs). Redis and PostgreSQL: from
+# REDIS_URL / DATABASE_URL (`make test` exports them), else a set started
+# here (scripts/services.sh) and stopped afterwards.
 #
 # Prints each test, then the matrix size and outcome, the concurrency and
 # secrets summaries, and `hostile: N tests, P passed, F failed`. Fails on
@@ -13,24 +13,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-services_up() {
-  local status
-  status=$(scripts/services.sh status 2>&1)
-  grep -q "redis up" <<<"$status" && grep -q "postgres up" <<<"$status"
-}
+source tests/support/services.bash
 
 tap=$(mktemp "${TMPDIR:-/tmp}/edge-sessions-hostile.XXXXXX")
-was_up=0
-services_up && was_up=1
 cleanup() {
   rm -f "$tap"
-  if [ "$was_up" = 0 ]; then scripts/services.sh stop; fi
+  stop_own_services
 }
 trap cleanup EXIT
 
-urls=$(scripts/services.sh start) || { echo "hostile: could not start Redis/PostgreSQL" >&2; exit 1; }
-eval "$urls"
-export REDIS_URL DATABASE_URL
+need_services redis postgres || { echo "hostile: could not start Redis/PostgreSQL" >&2; exit 1; }
 
 # One file at a time; spec output on the terminal, TAP kept for the counts.
 node --test --test-concurrency=1 \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The same interop scenarios against Django 6.x, which needs Python >= 3.12.
 # Debian 12 and PyPI offer no 3.12 interpreter, so this runs only where one is
-# already on the machine (PATH or pyenv); otherwise it says so and fails
-# nothing, counting nothing as passed.
+# already on the machine (PATH or pyenv); otherwise it says so and exits 3
+# with `SKIPPED: <why>` (`make test` lists it as SKIPPED, never passed).
+# Arguments go to run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=""
@@ -14,8 +15,8 @@ for candidate in "$(command -v python3.12 2>/dev/null)" "${PYENV_ROOT:-$HOME/.py
   fi
 done
 if [ -z "$python" ]; then
-  echo "interop: Django 6.x NOT RUN: no Python 3.12 interpreter on this machine"
-  exit 0
+  echo "SKIPPED: Django 6.x needs Python 3.12, and this machine has none"
+  exit 3
 fi
 INTEROP_PYTHON_BIN=$python INTEROP_VENV=examples/django-interop/.venv-django6.1 \
-  INTEROP_DJANGO='Django>=6.1,<6.2' tests/interop/run.sh
+  INTEROP_DJANGO='Django>=6.1,<6.2' tests/interop/run.sh "$@"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Live interop with a real Django, both directions (tests/interop/django.test.mjs).
 # Creates the virtualenv and installs Django and redis-py from PyPI when
-# missing, starts a throwaway Redis (scripts/services.sh) for the shared
-# cached_db cache, migrates a temporary SQLite file, creates the user, runs
-# the tests, stops every server.
+# missing, takes Redis for the shared cached_db cache from REDIS_URL (`make
+# test` exports it) or starts one (scripts/services.sh), migrates a temporary
+# SQLite file, creates the user, runs the tests, stops every server it started.
 #
 #   tests/interop/run.sh
+#   tests/interop/run.sh --prepare     only the virtualenv (make test fills it early)
 #   INTEROP_PYTHON_BIN=python3.12 INTEROP_VENV=examples/django-interop/.venv-django6 \
 #     INTEROP_DJANGO='Django>=6.0,<6.1' tests/interop/run.sh
 #   INTEROP_REDIS_URL=redis://host:port/db tests/interop/run.sh   # a Redis of your own
@@ -29,6 +30,7 @@ if ! "$VENV/bin/python" -c "import django, redis" 2>/dev/null; then
   fi
   echo "interop: venv + Django + redis-py in $((SECONDS - started)) s"
 fi
+[ "${1:-}" = --prepare ] && exit 0
 echo "interop: $("$VENV/bin/python" --version), Django $("$VENV/bin/python" -m django --version)," \
   "redis-py $("$VENV/bin/python" -c 'import redis; print(redis.__version__)')"
 
@@ -40,24 +42,25 @@ ln -sfn ../pkg node_modules/edge-sessions # npm ci removes the link
 TMP=$(mktemp -d)
 export INTEROP_PIDFILE=$TMP/pids INTEROP_MATRIX=$TMP/matrix.txt
 touch "$INTEROP_PIDFILE"
+source tests/support/services.bash
 cleanup() {
   # Every server the tests started, by pid (they stop them too; this covers a crash).
   while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$INTEROP_PIDFILE"
   [ -n "${TEST_PID:-}" ] && kill "$TEST_PID" 2>/dev/null || true
-  [ -n "${REDIS_STARTED:-}" ] && scripts/services.sh stop redis 2>/dev/null || true
+  stop_own_services
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Redis, the cache both sides share in the cached_db+redis column: yours
-# (INTEROP_REDIS_URL), else scripts/services.sh's throwaway server on loopback,
-# reused if it already answers (and then left running), stopped at exit if
-# started here.
+# (INTEROP_REDIS_URL), else REDIS_URL, else a throwaway server started here.
 if [ -z "${INTEROP_REDIS_URL:-}" ]; then
-  [[ $(scripts/services.sh status redis 2>&1) == *"redis up"* ]] || REDIS_STARTED=1
-  INTEROP_REDIS_URL=$(scripts/services.sh start redis | sed -n 's/^export REDIS_URL=//p')
-  echo "interop: Redis at $INTEROP_REDIS_URL ($([ -n "${REDIS_STARTED:-}" ] && echo "started here" || echo "already running, reused"))"
+  how="from REDIS_URL"
+  [ -n "${REDIS_URL:-}" ] || how="started here"
+  need_services redis
+  INTEROP_REDIS_URL=$REDIS_URL
+  echo "interop: Redis at $INTEROP_REDIS_URL ($how)"
 fi
 export INTEROP_REDIS_URL
 
@@ -71,7 +74,9 @@ mkdir "$SESSION_FILE_PATH"
     --noinput --username "$INTEROP_USERNAME" --email alice@example.com >/dev/null)
 
 status=0
-node --test --test-reporter=spec tests/interop/django.test.mjs &
+# --test-force-exit: once every test has ended, exit even if a handle (a
+# server a failed test left running) would keep the process alive.
+node --test --test-force-exit --test-reporter=spec tests/interop/django.test.mjs &
 TEST_PID=$!
 wait "$TEST_PID" || status=$?
 TEST_PID=

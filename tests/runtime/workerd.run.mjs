@@ -1,24 +1,17 @@
 // The runtime suite inside workerd, through Miniflare's JS API. Miniflare's
 // `engines` asks for Node >= 22, but this API runs on Node 20 (checked on 20.20).
 // Run: node tests/runtime/workerd.run.mjs
-import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { Miniflare } from "miniflare";
+import { packageEntry, packageImports, ROOT, startWorker } from "../support/workerd.mjs";
 import { report } from "./suite.js";
-import { resolveEntry } from "./exports.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-// Miniflare does not resolve npm packages: resolve "edge-sessions" with the
-// conditions wrangler's bundler uses for Workers.
-const entry = resolveEntry(["workerd", "worker", "browser", "import", "default"]);
-console.log(`workerd: edge-sessions -> ${entry}`);
+console.log(`workerd: edge-sessions -> ${packageEntry()}`);
 
 // An in-memory worker beside suite.js; Miniflare follows its static imports
 // (entry -> edge_sessions.js, api.js, errors.js, adapters/memory.js, the .wasm).
 const scriptPath = path.join(ROOT, "tests/runtime/workerd.worker.mjs");
 const script = `
-import * as lib from ${JSON.stringify("./" + path.relative(path.dirname(scriptPath), entry))};
+${packageImports(scriptPath)}
 import { runSuite, FETCH_DROPS_COOKIES } from "./suite.js";
 export default {
   async fetch() {
@@ -26,18 +19,7 @@ export default {
   },
 };`;
 
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: ROOT,
-  scriptPath,
-  script,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    // What wrangler does with a .wasm import: a precompiled WebAssembly.Module.
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-01-01",
-});
+const { mf } = await startWorker({ scriptPath, script });
 
 let ok = false;
 try {
