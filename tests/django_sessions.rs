@@ -517,7 +517,10 @@ fn cache_entry_expires_with_the_session() {
         s.set_expiry(Expiry::Seconds(300.0)).await.unwrap();
         s.save().await.unwrap();
         // Django's make_key: ":1:" + the engine's prefix + the session key.
-        let key = format!(":1:django.contrib.sessions.cache{}", s.session_key().unwrap());
+        let key = format!(
+            ":1:django.contrib.sessions.cache{}",
+            s.session_key().unwrap()
+        );
         assert_eq!(stores.cache.entry(&key).unwrap().1, NOW + 300.0);
         stores.cache.set_now(NOW + 301.0);
         assert_eq!(stores.cache.get(&key).await.unwrap(), None);

@@ -289,3 +289,98 @@ fn sorted_owned(items: &[String]) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The crate's top-level modules and the ones each names in its code
+/// (`crate::x`), tests and comments left out.
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph = std::collections::BTreeMap::new();
+    let mut pending = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(path) = pending.pop() {
+        for entry in std::fs::read_dir(&path).unwrap() {
+            let entry = entry.unwrap().path();
+            if entry.is_dir() {
+                pending.push(entry);
+                continue;
+            }
+            let relative = entry
+                .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+                .unwrap();
+            let module = relative
+                .iter()
+                .next()
+                .unwrap()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_owned();
+            if module == "lib" || entry.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&entry).unwrap();
+            let code = source.split("#[cfg(test)]\nmod tests").next().unwrap();
+            let uses: &mut std::collections::BTreeSet<String> =
+                graph.entry(module.clone()).or_default();
+            for line in code.lines() {
+                let line = line.split("//").next().unwrap();
+                for (at, _) in line.match_indices("crate::") {
+                    let name: String = line[at + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != module {
+                        uses.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_core_modules_depend_one_way() {
+    let graph = module_graph();
+    // Depth-first search for a way back to where it started.
+    fn reaches(
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        from: &str,
+        to: &str,
+        seen: &mut Vec<String>,
+    ) -> bool {
+        for next in graph.get(from).into_iter().flatten() {
+            if next == to {
+                return true;
+            }
+            if !seen.contains(next) {
+                seen.push(next.clone());
+                if reaches(graph, next, to, seen) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    for module in graph.keys() {
+        assert!(
+            !reaches(&graph, module, module, &mut Vec::new()),
+            "{module} depends on itself through {:?}",
+            graph[module]
+        );
+    }
+    // The layering the docs describe: the session below its engines, the
+    // value type below its formats, and the bindings above everything.
+    for (low, high) in [
+        ("session", "engines"),
+        ("value", "json"),
+        ("value", "pickle"),
+        ("session", "wasm"),
+        ("cookie", "settings"),
+    ] {
+        assert!(
+            !graph.get(low).is_some_and(|uses| uses.contains(high)),
+            "{low} must not depend on {high}"
+        );
+    }
+}
