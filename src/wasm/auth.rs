@@ -8,55 +8,11 @@
 //! so that the JS layer awaits the user's `loadUser` itself: the signed
 //! module never waits inside wasm.
 
-use super::js_error;
-use super::session::{busy, clear_fault, take_cause, Live, SessionCore};
+use super::session::{busy, op, SessionCore};
 use crate::django::auth::{self, AuthSettings, AuthUser, UserLookup};
 use crate::error::{Error, Result};
 use crate::value::Value;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
-
-/// Finishes at once when nothing waits, else (full module) a Promise: the
-/// same rule as the session module's own `settle`.
-fn settle(
-    future: impl Future<Output = std::result::Result<JsValue, JsValue>> + 'static,
-) -> JsValue {
-    let mut future: Pin<Box<dyn Future<Output = std::result::Result<JsValue, JsValue>>>> =
-        Box::pin(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(Ok(value) | Err(value)) => value,
-        #[cfg(feature = "stores")]
-        Poll::Pending => js_sys::futures::future_to_promise(future).into(),
-        #[cfg(not(feature = "stores"))]
-        Poll::Pending => js_error(
-            &Error::Storage("a signed_cookies operation waited".into()),
-            None,
-        ),
-    }
-}
-
-/// Runs `$body` on the live session of a `SessionCore` (`$s`), as the
-/// session's own operations run: SessionBusy rather than a second borrow,
-/// storage errors with the adapter's error as `cause`.
-macro_rules! on_session {
-    ($self:ident, |$s:ident| $body:expr) => {{
-        let live = std::rc::Rc::clone(&$self.live);
-        settle(async move {
-            let mut live = live.try_borrow_mut().map_err(|_| busy())?;
-            let Live {
-                session: $s, fault, ..
-            } = &mut *live;
-            clear_fault(fault);
-            let result: Result<JsValue> = async { $body }.await;
-            result.map_err(|e| js_error(&e, take_cause(fault)))
-        })
-    }};
-}
 
 fn auth_settings(backends: Vec<String>) -> AuthSettings {
     AuthSettings {
@@ -103,7 +59,7 @@ impl SessionCore {
     /// to look up), or `[id as decimal text, backend]` to load.
     #[wasm_bindgen(js_name = djangoUserLookup)]
     pub fn django_user_lookup(&self, backends: Vec<String>) -> JsValue {
-        on_session!(self, |s| {
+        op!(self, |s| {
             Ok(
                 match auth::get_user_lookup(s, &auth_settings(backends)).await? {
                     UserLookup::Anonymous => JsValue::NULL,
@@ -128,7 +84,7 @@ impl SessionCore {
         password: String,
         is_active: bool,
     ) -> JsValue {
-        on_session!(self, |s| {
+        op!(self, |s| {
             let user = if found {
                 Some(AuthUser {
                     id: user_id(&id)?,
@@ -159,7 +115,7 @@ impl SessionCore {
         backend_json: Option<String>,
         backends: Vec<String>,
     ) -> JsValue {
-        on_session!(self, |s| {
+        op!(self, |s| {
             let user = AuthUser {
                 id: user_id(&id)?,
                 password,
@@ -174,14 +130,14 @@ impl SessionCore {
     /// `logout(request)`.
     #[wasm_bindgen(js_name = djangoLogout)]
     pub fn django_logout(&self) -> JsValue {
-        on_session!(self, |s| unit(auth::logout(s).await))
+        op!(self, |s| unit(auth::logout(s).await))
     }
 
     /// `update_session_auth_hash(request, user)`, `request.user` being
     /// the user the session names.
     #[wasm_bindgen(js_name = djangoUpdateSessionAuthHash)]
     pub fn django_update_session_auth_hash(&self, id: String, password: String) -> JsValue {
-        on_session!(self, |s| {
+        op!(self, |s| {
             let user = AuthUser {
                 id: user_id(&id)?,
                 password,

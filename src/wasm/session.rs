@@ -29,9 +29,18 @@ pub(crate) type JsEngine = crate::engines::AnyEngine<JsCache, JsDb, JsFiles>;
 #[cfg(not(feature = "stores"))]
 pub(crate) type JsEngine = crate::engines::SignedCookies;
 
-/// Where an adapter's own error waits to become the JS error's `cause`.
+/// Where an adapter's own error waits to become the JS error's `cause`:
+/// nowhere, without adapters.
 #[cfg(not(feature = "stores"))]
-pub(crate) type Fault = ();
+pub(crate) struct Fault;
+
+/// An empty fault slot for a new operation's engine.
+fn fresh_fault() -> Fault {
+    #[cfg(feature = "stores")]
+    return Fault::default();
+    #[cfg(not(feature = "stores"))]
+    Fault
+}
 
 /// The adapter error behind a storage failure, if any.
 pub(crate) fn take_cause(fault: &Fault) -> Option<JsValue> {
@@ -39,7 +48,7 @@ pub(crate) fn take_cause(fault: &Fault) -> Option<JsValue> {
     return fault.take();
     #[cfg(not(feature = "stores"))]
     {
-        let () = fault;
+        let Fault = fault;
         None
     }
 }
@@ -48,7 +57,7 @@ pub(crate) fn take_cause(fault: &Fault) -> Option<JsValue> {
 /// loaded session, a synchronous adapter); otherwise (full module only)
 /// hands it to the JS event loop and returns its Promise. A failure comes
 /// back as the Error itself (see [`answer`]).
-fn settle(
+pub(crate) fn settle(
     future: impl Future<Output = std::result::Result<JsValue, JsValue>> + 'static,
 ) -> JsValue {
     // One boxed `dyn` type: the machinery below is instantiated once, not per operation.
@@ -154,7 +163,7 @@ impl SessionsCore {
                 files: adapters::adapter(files, "files", adapters::FILE_METHODS)?,
                 config,
             };
-            core.engine(&Fault::default())?;
+            core.engine(&fresh_fault())?;
             Ok(core)
         }
         #[cfg(not(feature = "stores"))]
@@ -201,7 +210,7 @@ impl SessionsCore {
     }
 
     fn session(&self, session_key: Option<&str>, cookie_sent: bool, now: f64) -> JsValue {
-        let fault = Fault::default();
+        let fault = fresh_fault();
         let engine = match self.engine(&fault) {
             Ok(engine) => engine,
             Err(e) => return js_error(&e, None),
@@ -232,7 +241,7 @@ impl SessionsCore {
     /// `SessionStore.clear_expired()` at `now`.
     #[wasm_bindgen(js_name = clearExpired)]
     pub fn clear_expired(&self, now: f64) -> JsValue {
-        let fault = Fault::default();
+        let fault = fresh_fault();
         let engine = match self.engine(&fault) {
             Ok(engine) => engine,
             Err(e) => return js_error(&e, None),
@@ -343,7 +352,7 @@ pub(crate) fn clear_fault(fault: &Fault) {
     #[cfg(feature = "stores")]
     fault.set(None);
     #[cfg(not(feature = "stores"))]
-    let () = fault;
+    let Fault = fault;
 }
 
 pub(crate) fn busy() -> JsValue {
