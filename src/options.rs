@@ -13,18 +13,6 @@
 //! assert_eq!(typo.to_string(), r#"options: unknown option "cookieAgee""#);
 //! ```
 
-// Reads data from outside: no indexing, slicing, unwrap or panic here
-// (tests excepted; a panic in wasm poisons the instance).
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )
-)]
-
 use crate::cookie::SameSite;
 use crate::error::{Error, Result};
 use crate::settings::{CacheFormat, EngineKind, Settings};

@@ -149,7 +149,11 @@ pub fn random_session_key() -> Result<String> {
         getrandom::fill(&mut buf).map_err(|e| Error::Storage(format!("no random source: {e}")))?;
         // 252 = 7 * 36: rejecting the rest keeps every character equally likely.
         for b in buf.iter().filter(|&&b| b < 252).take(32 - key.len()) {
-            key.push(char::from(VALID_KEY_CHARS[usize::from(b % 36)]));
+            let c = VALID_KEY_CHARS
+                .get(usize::from(b % 36))
+                .copied()
+                .unwrap_or(b'a');
+            key.push(char::from(c));
         }
     }
     Ok(key)

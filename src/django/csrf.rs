@@ -23,7 +23,7 @@
 use super::form::{self, FormLimits};
 use super::http::{self, HostSettings, Meta};
 use crate::cookie::{
-    check_attribute, cookie_value, is_token, set_cookie_header, vary_with_cookie, CookieAttributes,
+    check_attribute, cookie_value, is_token, set_cookie, vary_with_cookie, CookieAttributes,
     SameSite,
 };
 use crate::error::{Error, Result};
@@ -633,24 +633,23 @@ pub fn process_response(
             ..ResponseUpdate::default()
         });
     }
-    let (max_age, expires) = match settings.cookie_age {
-        Some(age) => (
-            Some(age as i64),
-            Some(crate::datetime::http_date(now + age)?),
-        ),
-        None => (None, None),
-    };
     let attrs = CookieAttributes {
-        max_age,
-        expires,
         domain: settings.cookie_domain.clone(),
         path: Some(settings.cookie_path.clone()),
         secure: settings.cookie_secure,
         http_only: settings.cookie_httponly,
         same_site: settings.cookie_samesite.clone(),
+        ..CookieAttributes::default()
     };
+    let cookie = set_cookie(
+        &settings.cookie_name,
+        &secret,
+        settings.cookie_age,
+        now,
+        attrs,
+    )?;
     Ok(ResponseUpdate {
-        set_cookie: Some(set_cookie_header(&settings.cookie_name, &secret, &attrs)),
+        set_cookie: Some(cookie),
         vary: Some(vary_with_cookie(existing_vary)),
         session_secret: None,
     })

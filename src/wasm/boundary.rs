@@ -124,55 +124,26 @@ fn unmark(value: &mut Value) {
 /// escaping and float digits), but marked strings for the non-finite floats
 /// and an extra NUL before strings that start with one.
 pub(super) fn write(out: &mut String, value: &Value) -> Result<()> {
-    write_at(out, value, crate::json::MAX_DEPTH)
+    crate::json::write_value_with(out, value, crate::json::MAX_DEPTH, &mark)
 }
 
 /// [`write`] of a dict.
 pub(super) fn write_dict(out: &mut String, dict: &Dict) -> Result<()> {
-    write_dict_at(out, dict, crate::json::MAX_DEPTH)
+    crate::json::write_dict_with(out, dict, crate::json::MAX_DEPTH, &mark)
 }
 
-fn write_at(out: &mut String, value: &Value, depth_left: usize) -> Result<()> {
+/// Writes the scalars the boundary marks; `false` for the others.
+fn mark(out: &mut String, value: &Value) -> bool {
     match value {
         Value::Float(f) if !f.is_finite() => crate::json::write_string(out, non_finite(*f)),
         Value::Str(s) if s.starts_with(NUL) => {
+            // `"\u0000` and then the string's own JSON without its opening quote.
             out.push_str("\"\\u0000");
-            let mut rest = String::new();
-            crate::json::write_string(&mut rest, s);
-            out.push_str(rest.get(1..).unwrap_or_default());
+            let start = out.len();
+            crate::json::write_string(out, s);
+            out.replace_range(start..=start, "");
         }
-        Value::List(items) => {
-            let depth_left = depth_left.checked_sub(1).ok_or_else(too_deep)?;
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_at(out, item, depth_left)?;
-            }
-            out.push(']');
-        }
-        Value::Dict(dict) => write_dict_at(out, dict, depth_left)?,
-        scalar => crate::json::write_value(out, scalar, depth_left)?,
+        _ => return false,
     }
-    Ok(())
-}
-
-fn write_dict_at(out: &mut String, dict: &Dict, depth_left: usize) -> Result<()> {
-    let depth_left = depth_left.checked_sub(1).ok_or_else(too_deep)?;
-    out.push('{');
-    for (i, (key, item)) in dict.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        crate::json::write_string(out, key);
-        out.push(':');
-        write_at(out, item, depth_left)?;
-    }
-    out.push('}');
-    Ok(())
-}
-
-fn too_deep() -> Error {
-    Error::Unserializable("value nests too deep to cross to JS".into())
+    true
 }
