@@ -49,12 +49,13 @@ lint-clippy:
 	exit $$status
 
 ## Biome on js/ and scripts/*.mjs; tsc on js/ (checkJs) against the wasm
-## glue's declarations, which `make build` leaves in target/glue-types.
+## glue's declarations, which `make build` leaves in target/glue-types
+## (incremental: tsc keeps what it learnt in target/tsc).
 lint-js: lint-biome lint-tsc
 lint-biome:
 	node_modules/.bin/biome ci --colors=off --reporter=summary js scripts
 lint-tsc:
-	node_modules/.bin/tsc -p js/tsconfig.json
+	node_modules/.bin/tsc -p js/tsconfig.json --incremental --tsBuildInfoFile target/tsc/js.tsbuildinfo
 
 ## Every test of the workspace: the ported Django tests, the properties, the
 ## fuzz corpus, the doc tests, and the native conformance replay

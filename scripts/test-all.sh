@@ -12,11 +12,11 @@
 # never wait on each other's cargo lock (the package's release build in
 # target/release and target/wasm32-unknown-unknown/release; lints, native and
 # wasm tests in target/debug), while the servers start (scripts/services.sh,
-# one set for the whole run, its URLs exported to every suite, stopped at the
-# end whatever happens), the interop virtualenvs fill and npm audit asks the
-# registry. Once pkg/ is built, the suites that need it run TEST_JOBS at a
-# time (default 3; most of their time is spent waiting on workerd, browsers,
-# Deno, Django and the servers), longest first.
+# one set for the whole run, its URLs exported to the suites that follow the
+# build, stopped at the end whatever happens), the interop virtualenvs fill
+# and npm audit asks the registry. Once pkg/ is built, the suites that need
+# it run TEST_JOBS at a time (default 3; most of their time is spent waiting
+# on workerd, browsers, Deno, Django and the servers), longest first.
 #
 # A part that prints a line `SKIPPED: <why>` and succeeds (the Makefile turns
 # a script's exit 3 into success) is SKIPPED, never counted as passed. The
