@@ -63,7 +63,7 @@ import type { CacheAdapter, InvalidSetting } from "../index.js";
  */
 export interface UnstorageLike {
   getItemRaw(key: string): Promise<unknown>;
-  setItemRaw(key: string, value: any, options?: { ttl?: number }): Promise<void>;
+  setItemRaw(key: string, value: unknown, options?: { ttl?: number }): Promise<void>;
   hasItem(key: string): Promise<boolean>;
   removeItem(key: string): Promise<void>;
   getMount(key?: string): { base: string; driver: { name?: string } };

@@ -86,8 +86,7 @@ export function unstorageCache(storage, { prefix = "", expiry = "auto", now = Da
     if (!sealed(key)) return stored ?? null;
     return unseal(stored, now);
   };
-  const set = (key, value, ttl) =>
-    sealed(key) ? storage.setItemRaw(name(key), seal(value, ttl, now)) : storage.setItemRaw(name(key), value, { ttl });
+  const set = (key, value, ttl) => (sealed(key) ? storage.setItemRaw(name(key), seal(value, ttl, now)) : storage.setItemRaw(name(key), value, { ttl }));
   return {
     get,
     set,
