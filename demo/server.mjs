@@ -1,28 +1,55 @@
 // Runs demo/worker.js in workerd through Miniflare, with a D1 database and
-// a secret key kept under `dataDir`, so sessions survive restarts.
+// a secret key kept under `dataDir`, so sessions and users survive restarts.
+//
+// Miniflare has no bundler, so the Worker is first bundled as wrangler
+// bundles it: esbuild with wrangler's export conditions (so
+// "edge-sessions" resolves, through the package's `exports`, to its workerd
+// entries), each imported .wasm left out and handed to workerd as a
+// precompiled WebAssembly.Module. The package is node_modules/edge-sessions
+// (`make build` links pkg/ there). Miniflare wants Node 22 (`make demo` runs
+// it under the Node 22 `make setup` installs).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEFAULT_DATA_DIR = join(ROOT, "demo", ".data");
+const DEMO = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_DATA_DIR = join(DEMO, ".data");
 
-// Every module listed with its type, so Miniflare loads exactly these and
-// scans no imports. (modulesRules only type the modules it discovers itself
-// from a scriptPath; with a list its schema drops them.) Module names are
-// paths from ROOT, which is how the worker's relative imports find them.
-const MODULES = [
-  ["ESModule", "demo/worker.js"],
-  ["ESModule", "pkg/workerd.js"],
-  ["ESModule", "pkg/api.js"],
-  ["ESModule", "pkg/errors.js"],
-  ["ESModule", "pkg/edge_sessions.js"],
-  ["ESModule", "pkg/adapters/memory.js"],
-  ["ESModule", "pkg/adapters/d1.js"],
-  ["CompiledWasm", "pkg/edge_sessions_bg.wasm"],
-].map(([type, path]) => ({ type, path: join(ROOT, path) }));
+/** demo/worker.js bundled as wrangler would: Miniflare `modules` (the bundle, then each .wasm). */
+export async function bundle() {
+  const wasm = new Map(); // module name -> file
+  const result = await build({
+    entryPoints: [join(DEMO, "worker.js")],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    outfile: join(DEMO, "worker.bundle.js"), // never written (write: false)
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "wasm-module",
+        setup(b) {
+          b.onResolve({ filter: /\.wasm$/ }, ({ path, resolveDir }) => {
+            const file = resolve(resolveDir, path);
+            wasm.set(basename(file), file);
+            return { path: `./${basename(file)}`, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return [
+    { type: "ESModule", path: join(DEMO, "worker.bundle.js"), contents: result.outputFiles[0].text },
+    ...[...wasm].map(([name, file]) => ({ type: "CompiledWasm", path: join(DEMO, name), contents: readFileSync(file) })),
+  ];
+}
 
 /** The demo's SECRET_KEY: made once, then read back so old cookies stay valid. */
 function secretKey(dataDir) {
@@ -39,13 +66,13 @@ function secretKey(dataDir) {
 
 /**
  * Starts the demo on 127.0.0.1:`port` (0 picks a free port).
- * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, close: () => Promise<void>, db: () => Promise<D1Database> }>}
  */
 export async function startDemo({ port = 8787, dataDir = DEFAULT_DATA_DIR } = {}) {
   mkdirSync(dataDir, { recursive: true });
   const mf = new Miniflare({
-    modulesRoot: ROOT,
-    modules: MODULES,
+    modulesRoot: DEMO,
+    modules: await bundle(),
     compatibilityDate: "2025-09-01",
     bindings: { SECRET_KEY: secretKey(dataDir) },
     d1Databases: { DB: "edge-sessions-demo" },
@@ -60,5 +87,5 @@ export async function startDemo({ port = 8787, dataDir = DEFAULT_DATA_DIR } = {}
     await mf.dispose().catch(() => {}); // do not leave workerd running
     throw error;
   }
-  return { url, close: () => mf.dispose() };
+  return { url, close: () => mf.dispose(), db: () => mf.getD1Database("DB") };
 }

@@ -25,7 +25,10 @@ export type {
   HmacAlgorithm,
   JsonValue,
   LoadsOptions,
+  SessionApi,
+  SessionHandler,
   SessionSettings,
+  SessionsApi,
   ShownSettings,
   SignerOptions,
 } from "./types.js";

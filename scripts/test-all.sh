@@ -129,7 +129,7 @@ use_services() { # once the servers are up (or failed), exports their URLs to th
 ORDER_TEST=(setup-rust setup-npm setup-system setup-deny services venvs audit
   fmt clippy native wasm msrv deny build lint-js
   js runtime e2e adapters-node adapters-deno adapters-workerd interop interop-django6
-  examples packaging hostile node22 support)
+  examples packaging snippets unstorage hostile node22 support)
 ORDER_CHECK=(setup fmt clippy native biome tsc js)
 
 # The suites that need pkg/ and the servers, longest first (measured on 2
@@ -146,6 +146,8 @@ POST_BUILD=(
   "runtime::test-runtime"
   "js::test-js"
   "e2e::test-e2e"
+  "snippets:services:test-snippets"
+  "unstorage:services:test-unstorage"
   "adapters-workerd::test-adapters-workerd"
   "node22:services:test-node22"
   "adapters-deno::test-adapters-deno"

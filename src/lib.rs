@@ -83,3 +83,10 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         }
     }
 }
+
+/// README.md's Rust blocks, compiled and run by `cargo test --doc` (its
+/// other blocks are JS, TS and shell, which rustdoc leaves alone; every block
+/// is checked by tests/snippets/).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,6 +1,6 @@
 // What `npm pack` of pkg/ would publish: exactly the files users need (the
-// built wasm and its glue, the js/ layer with its types, the README and the
-// manifest), nothing else. Run: node --test tests/packaging/
+// built wasm and its glue, the js/ layer with its types, the SQL of Django's
+// session table, the README and the manifest), nothing else. Run: node --test tests/packaging/
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
@@ -18,10 +18,14 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, "pkg/package.json"), "u
 /** What scripts/build-pkg.sh puts in pkg/, derived from the sources. */
 function expected() {
   const list = (dir, re) => readdirSync(path.join(ROOT, dir)).filter((f) => re.test(f));
+  // The wasm modules build-pkg.sh builds (its MODULES list), each with its glue.
+  const modules = [...readFileSync(path.join(ROOT, "scripts/build-pkg.sh"), "utf8").matchAll(/^\s+"(edge_sessions\w*):/gm)].map((m) => m[1]);
+  assert.equal(modules.length, 4, "four wasm modules");
   return [
-    "README.md", "LICENSE", "package.json", "edge_sessions.js", "edge_sessions_bg.wasm", // the wasm build
+    "README.md", "LICENSE", "package.json", ...modules.flatMap((m) => [`${m}.js`, `${m}_bg.wasm`]), // the wasm build
     ...list("js", /\.js$/), ...list("js", /\.d\.ts$/), ...list("js/entries", /\.js$/),
     ...list("js/adapters", /\.(js|d\.ts)$/).map((f) => `adapters/${f}`),
+    ...list("js/sql", /\.sql$/).map((f) => `sql/${f}`), // Django's migrations as SQL (D1)
   ].sort();
 }
 

@@ -22,7 +22,7 @@ const options = (env) => ({
   db: d1Db(env.DB),
 });
 
-/** @type {import("edge-sessions").SessionHandler<Env, ExecutionContext>} */
+/** @type {import("edge-sessions").SessionHandler<import("edge-sessions").Session, Env, ExecutionContext>} */
 async function app(request, session) {
   if (new URL(request.url).pathname === "/logout") {
     await session.flush(); // Django's logout(): row, cache entry and cookie go
