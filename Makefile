@@ -44,11 +44,14 @@ lint: lint-rust lint-js
 lint-rust: lint-fmt lint-clippy
 lint-fmt:
 	cargo fmt --all -- --check
-## Both runs even when the first fails.
+## Natively, then each wasm module's features (see Cargo.toml); every run
+## even when one fails.
 lint-clippy:
 	@status=0; \
 	cargo clippy --workspace --all-targets -- -D warnings || status=1; \
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings || status=1; \
+	for features in sessions sessions,stores digests csrf; do \
+		cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features $$features -- -D warnings || status=1; \
+	done; \
 	exit $$status
 
 ## Biome on js/ and scripts/*.mjs; tsc on js/ (checkJs) against the wasm
