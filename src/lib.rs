@@ -69,9 +69,8 @@ pub use value::{Dict, Value};
 /// awaits instead.
 ///
 /// Panics if the future is not ready after its first poll: an in-memory
-/// store never makes one wait. (Native only: the one panic of the crate is
-/// a misuse by test code, and never reaches wasm.)
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+/// store never makes one wait. (The crate's one panic: a misuse by test
+/// code; the wasm bindings never call this.)
 #[allow(clippy::panic)]
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);

@@ -40,7 +40,7 @@ Deno.test("Deno.serve keeps the session across requests, in Deno KV", async () =
     // The entry the server wrote, read from the same KV file.
     const kv = await Deno.openKv(kvPath);
     try {
-      const entry = await kv.get(["edge-sessions", `django.contrib.sessions.cache${key}`]);
+      const entry = await kv.get(["edge-sessions", `:1:django.contrib.sessions.cache${key}`]);
       assert(entry.value !== null, "the session is in Deno KV");
     } finally {
       kv.close();

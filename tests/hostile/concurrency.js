@@ -19,7 +19,8 @@
 // end; then A finishes.
 
 const ENGINE = { cache: "cache", db: "db", cached_db: "cached_db", files: "file" };
-const CACHE_PREFIX = { cache: "django.contrib.sessions.cache", cached_db: "django.contrib.sessions.cached_db" };
+// Django's make_key: ":<VERSION>:" before the engine's own prefix.
+const CACHE_PREFIX = { cache: ":1:django.contrib.sessions.cache", cached_db: ":1:django.contrib.sessions.cached_db" };
 const SECRET = "concurrency-secret";
 const URL_ = "https://concurrency.test/";
 const DELETE_COOKIE = 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax';

@@ -485,7 +485,7 @@ add("signed", "10,000 levels of nesting in a db row and a cache entry", async ()
   assert.match(seen.problem, /^BadPayload: .*recursion limit/);
   assert.equal(seen.key, key, "Django keeps the key of a row whose data does not decode");
   const cache = memoryCache();
-  cache.set(`django.contrib.sessions.cache${key}`, nested(10_000), 60);
+  cache.set(`:1:django.contrib.sessions.cache${key}`, nested(10_000), 60);
   const fromCache = await visit(new Sessions({ secretKey: SECRET, engine: "cache", cache }), `sessionid=${key}`, (s) => s.keys());
   assertFresh("cache", fromCache, /^BadPayload: .*recursion limit/);
 });

@@ -45,7 +45,7 @@ test("a session survives a round trip, in KV and in D1", async () => {
   const row = await db.prepare("SELECT session_key FROM django_session WHERE session_key = ?").bind(key).first();
   assert.equal(row?.session_key, key, "the row is in D1");
   const kv = await mf.getKVNamespace("SESSIONS");
-  assert.ok((await kv.get(`django.contrib.sessions.cached_db${key}`)) !== null, "the cached copy is in KV");
+  assert.ok((await kv.get(`:1:django.contrib.sessions.cached_db${key}`)) !== null, "the cached copy is in KV");
 
   const out = await mf.dispatchFetch("http://localhost/logout", { headers: { cookie: `sessionid=${key}` } });
   assert.match(sessionCookie(out), /^sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/; SameSite=Lax$/);

@@ -14,6 +14,6 @@ test("app.request(): visit, log in, log out", async () => {
   };
   await scenario(
     (path, init) => app.request(path, init, env),
-    async (key) => kv.has(`django.contrib.sessions.cache${key}`),
+    async (key) => kv.has(`:1:django.contrib.sessions.cache${key}`),
   );
 });

@@ -22,6 +22,6 @@ test("workerd: visit, log in, log out", async () => {
   const kv = await mf.getKVNamespace("SESSIONS");
   await scenario(
     (path, init) => mf.dispatchFetch(new URL(path, "http://localhost").href, init),
-    async (key) => (await kv.get(`django.contrib.sessions.cache${key}`)) !== null,
+    async (key) => (await kv.get(`:1:django.contrib.sessions.cache${key}`)) !== null,
   );
 });
