@@ -110,10 +110,16 @@ function optionalText(value, name) {
   return text(value, name);
 }
 
-/** A header as node:http may give it: a string, a list of strings, or nothing. */
+/**
+ * A header as node:http may give it: a string, a list of strings, or
+ * nothing. A header is request data, so a lone surrogate in it (which no
+ * HTTP stack produces) reads as U+FFFD rather than throwing; it can name
+ * no session.
+ */
 function headerText(value, name, separator) {
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(separator);
-  return optionalText(value, name);
+  if (value == null || typeof value === "string") return value ?? undefined;
+  throw new TypeError(`${name} must be a string, a list of strings, null or undefined`);
 }
 
 /** `maxAge`: nothing, or a finite number of seconds (a typo must not turn expiry off). */
@@ -142,12 +148,14 @@ function textOrBytes(value, name) {
   return typeof value === "string" ? new TextEncoder().encode(text(value, name)) : bytesOf(value, name);
 }
 
-// Python's datetime stops at year 9999; a clock past it is milliseconds by mistake.
+// Python's datetime runs from year 1 to year 9999; a clock past the end is
+// milliseconds by mistake (today's are 1.7e12).
+const EARLIEST_SECONDS = -62_135_596_800;
 const LATEST_SECONDS = 253_402_300_799;
 
 /** A clock reading: a finite number of seconds since the epoch in Python's range. */
 function isSeconds(now) {
-  return typeof now === "number" && Number.isFinite(now) && now >= 0 && now <= LATEST_SECONDS;
+  return typeof now === "number" && Number.isFinite(now) && now >= EARLIEST_SECONDS && now <= LATEST_SECONDS;
 }
 
 const CLOCK_RULE = "a finite number of seconds since the epoch (Date.now() / 1000, not milliseconds)";

@@ -75,7 +75,7 @@ test("invalid settings throw InvalidSetting at construction", () => {
     { secretKey: "k", now: new Date() },
     { secretKey: "k", now: Number.POSITIVE_INFINITY },
     { secretKey: "k", now: Date.now() }, // milliseconds by mistake
-    { secretKey: "k", now: -1 },
+    { secretKey: "k", now: -1e12 }, // before year 1
     // Non-finite numeric settings are named, not Unserializable.
     { secretKey: "k", cookieAge: Number.NaN },
     { secretKey: "k", storageTimeout: Number.POSITIVE_INFINITY },
