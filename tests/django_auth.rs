@@ -19,6 +19,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
+mod support;
+use support::Check;
+
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/auth_vectors.json"
@@ -38,6 +41,22 @@ fn text(json: &Json) -> String {
     json.as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| json.to_string())
+}
+
+/// A fixture's list of strings.
+fn texts(json: &Json) -> Vec<String> {
+    json.as_array().into_iter().flatten().map(text).collect()
+}
+
+/// The `flush` / `cycle_key` calls a session's engine saw.
+fn engine_calls(session: &Session<Recorded<'_>>) -> Vec<String> {
+    session
+        .engine()
+        .calls
+        .borrow()
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 /// The db engine with the vector's recorded session keys instead of random
@@ -210,21 +229,6 @@ fn store_with(config: &Config, key: Option<&str>, data: &Json, now: f64) -> Memo
     db
 }
 
-/// Differences between what happened and what Django did, one line each.
-#[derive(Default)]
-struct Check {
-    problems: Vec<String>,
-}
-
-impl Check {
-    fn eq<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
-        if got != want {
-            self.problems
-                .push(format!("{what}: got {got:?}, Django {want:?}"));
-        }
-    }
-}
-
 fn json_text(v: &Value) -> String {
     edge_sessions::json::dumps(v).unwrap_or_else(|e| format!("<{e}>"))
 }
@@ -263,20 +267,12 @@ fn check_session(
         session.modified(),
         after["modified"].as_bool().unwrap_or(false),
     );
-    let calls: Vec<String> = session
-        .engine()
-        .calls
-        .borrow()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let want: Vec<String> = expected["session_calls"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(text)
-        .collect();
-    check.eq("session_calls", calls.clone(), want);
+    let calls = engine_calls(session);
+    check.eq(
+        "session_calls",
+        calls.clone(),
+        texts(&expected["session_calls"]),
+    );
     check.eq(
         "flushed",
         calls.iter().any(|c| c == "flush"),
@@ -533,20 +529,11 @@ fn run_roundtrip(world: &World, v: &Json) -> Vec<String> {
             .map_err(|e| e.to_string()),
         Ok(v["get_user_after_password_change"].clone()),
     );
-    let calls: Vec<String> = after
-        .engine()
-        .calls
-        .borrow()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let want: Vec<String> = v["session_calls_after_password_change"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(text)
-        .collect();
-    check.eq("session_calls after password change", calls, want);
+    check.eq(
+        "session_calls after password change",
+        engine_calls(&after),
+        texts(&v["session_calls_after_password_change"]),
+    );
     let s = &v["session_after_password_change"];
     check.eq(
         "key after password change",

@@ -17,6 +17,9 @@ use edge_sessions::django::http::Meta;
 use edge_sessions::{Error, Value};
 use serde_json::Value as Json;
 
+mod support;
+use support::Check;
+
 /// Vectors matched as a settings refusal (see the module docs).
 static REFUSED_UP_FRONT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
@@ -38,20 +41,6 @@ fn text(json: &Json) -> String {
 
 fn value(json: &Json) -> Value {
     edge_sessions::json::parse(&json.to_string()).expect("fixture values are JSON")
-}
-
-#[derive(Default)]
-struct Check {
-    problems: Vec<String>,
-}
-
-impl Check {
-    fn eq<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
-        if got != want {
-            self.problems
-                .push(format!("{what}: got {got:?}, Django {want:?}"));
-        }
-    }
 }
 
 fn recorded(draws: &Json) -> Randomness {

@@ -1,4 +1,5 @@
-//! What the native integration tests share.
+//! What the native integration tests share (each test crate uses some of it).
+#![allow(dead_code)]
 
 /// A session value from JSON written inline: `value!({"a": [1, 2.5, null]})`.
 /// (No negative numbers: `stringify!` spaces the minus sign.)
@@ -7,4 +8,22 @@ macro_rules! value {
     ($($json:tt)+) => {
         edge_sessions::json::parse(stringify!($($json)+)).expect("value! takes JSON")
     };
+}
+
+/// Collects mismatches between what the edge did and what Django did, so
+/// one vector reports all of them at once.
+#[derive(Default)]
+pub struct Check {
+    /// One line per mismatch.
+    pub problems: Vec<String>,
+}
+
+impl Check {
+    /// Records `what` when `got` is not `want`.
+    pub fn eq<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
+        if got != want {
+            self.problems
+                .push(format!("{what}: got {got:?}, Django {want:?}"));
+        }
+    }
 }
