@@ -10,7 +10,7 @@ WASM_TARGET := wasm32-unknown-unknown
 
 .PHONY: test check setup services lint lint-rust lint-fmt lint-clippy lint-js lint-biome lint-tsc build demo conformance docs bench fuzz \
 	test-native test-wasm test-js test-runtime test-e2e test-adapters test-adapters-node \
-	test-adapters-deno test-adapters-workerd test-interop test-interop-django5 test-interop-django6 test-examples \
+	test-adapters-deno test-adapters-workerd test-adapters-drivers test-interop test-interop-django5 test-interop-django6 test-examples \
 	test-packaging test-hostile test-node22 test-support msrv deny audit
 
 ## The whole suite (scripts/test-all.sh): installs what is missing, starts
@@ -89,15 +89,19 @@ test-e2e:
 	node --test tests/e2e/
 
 ## The storage contract on every adapter against the real component:
-## Node (Redis and PostgreSQL servers, SQLite, files), Deno (Deno KV, SQLite,
-## files) and workerd (KV, D1, Cache API, Durable Objects).
-test-adapters: test-adapters-node test-adapters-deno test-adapters-workerd
+## Node (Redis, PostgreSQL and MariaDB servers, SQLite, files), Deno (Deno
+## KV, SQLite, files), workerd (KV, D1, Cache API, Durable Objects), and the
+## npm-driver adapters (node-redis, pg, postgres.js, mysql2) from Node, Bun,
+## Deno and workerd (Hyperdrive).
+test-adapters: test-adapters-node test-adapters-deno test-adapters-workerd test-adapters-drivers
 test-adapters-node:
 	tests/adapters/run-node.sh
 test-adapters-deno:
 	tests/adapters/run-deno.sh
 test-adapters-workerd:
 	node tests/adapters/workerd.run.mjs
+test-adapters-drivers:
+	node tests/adapters/drivers.run.mjs
 
 ## Sessions shared with a real Django (PyPI) both ways: 5.2, and 6.x where
 ## a Python 3.12 exists.

@@ -128,7 +128,7 @@ use_services() { # once the servers are up (or failed), exports their URLs to th
 # Display order of the summary: every part either mode may run.
 ORDER_TEST=(setup-rust setup-npm setup-system setup-deny services venvs audit
   fmt clippy native wasm msrv deny build lint-js
-  js runtime e2e adapters-node adapters-deno adapters-workerd interop interop-django6
+  js runtime e2e adapters-node adapters-deno adapters-workerd adapters-drivers interop interop-django6
   examples packaging hostile node22 support)
 ORDER_CHECK=(setup fmt clippy native biome tsc js)
 
@@ -147,6 +147,7 @@ POST_BUILD=(
   "js::test-js"
   "e2e::test-e2e"
   "adapters-workerd::test-adapters-workerd"
+  "adapters-drivers:services:test-adapters-drivers"
   "node22:services:test-node22"
   "adapters-deno::test-adapters-deno"
 )
