@@ -84,15 +84,16 @@ export function djangoEnv({ keys, engine, database, redis }) {
   return env;
 }
 
-/** `manage.py runserver` (a real Django process) on a free loopback port. */
-export async function startDjango({ python, env, port, logFile }) {
+/** `manage.py runserver` (a real Django process, the project in `cwd`) on a loopback port. */
+export async function startDjango({ python, env, port, logFile, cwd = EXAMPLE }) {
   const url = `http://127.0.0.1:${port}`;
   const server = await spawnServer(python, ["manage.py", "runserver", "--noreload", "--skip-checks", `127.0.0.1:${port}`], {
-    cwd: EXAMPLE,
+    cwd,
     env,
     logFile,
     what: "Django",
-    ready: () => fetch(`${url}/whoami`).then((r) => (r.ok ? url : null), () => null),
+    // Any answer (a 404 too) means it serves.
+    ready: () => fetch(url, { redirect: "manual" }).then((r) => (r.status < 500 ? url : null), () => null),
   });
   return server;
 }
@@ -170,8 +171,9 @@ export class Browser {
 
   /**
    * A request to `server`: GET (no body), POST JSON (`body`), or POST a form
-   * (`form`: fields). Returns `{ status, text, json, cookie, cookies }`,
-   * `cookie` the parsed sessionid Set-Cookie (or null), `cookies` all by name.
+   * (`form`: fields). Returns `{ status, text, json, cookie, cookies,
+   * location, servedBy }`, `cookie` the parsed sessionid Set-Cookie (or
+   * null), `cookies` all by name, `servedBy` the X-Served-By header.
    */
   async request(server, route, { body, form, headers = {} } = {}) {
     const h = { ...headers };
@@ -196,7 +198,15 @@ export class Browser {
     try {
       json = JSON.parse(text);
     } catch {}
-    return { status: response.status, text, json, cookie: cookies.sessionid ?? null, cookies };
+    return {
+      status: response.status,
+      text,
+      json,
+      cookie: cookies.sessionid ?? null,
+      cookies,
+      location: response.headers.get("location"),
+      servedBy: response.headers.get("x-served-by") ?? undefined,
+    };
   }
 
   /** GET or POST JSON; the JSON answer plus the parsed sessionid Set-Cookie; throws unless 200. */

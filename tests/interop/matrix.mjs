@@ -401,8 +401,33 @@ async function runDjango(django) {
   }
 }
 
+/**
+ * examples/django-edge's own test (the Worker in workerd in front of a
+ * Django origin, cached_db on PostgreSQL and Redis), as one more cell, run
+ * beside the matrix with the first Django that runs.
+ */
+async function runExample() {
+  const django = DJANGOS.find((d) => !d.notRun);
+  const name = `workerd cached_db/postgres+redis (examples/django-edge) [Django ${django?.label ?? "5.2"}]`;
+  if (ONLY && !ONLY.test(name)) return;
+  const cell = cellOf(name);
+  if (!django) {
+    cell.notRun = "no Django to run it against";
+    return;
+  }
+  const output = await run(process.execPath, ["--test", "--test-reporter=tap", "examples/django-edge/test/"], {
+    env: { ...process.env, DJANGO_PYTHON: django.python },
+  }).catch((error) => error.message);
+  writeFileSync(path.join(LOGS, "django-edge.tap"), output);
+  const count = (what) => Number(new RegExp(`^# ${what} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
+  cell.passed = count("pass");
+  cell.failed = count("fail") + count("cancelled");
+  for (const [, what] of output.matchAll(/^not ok \d+ - (.*)$/gm)) console.log(`FAIL ${name}: ${what}`);
+  if (cell.passed + cell.failed === 0) cell.notRun = `its test did not run: ${output.trim().split("\n").slice(-3).join(" / ")}`;
+}
+
 const started = Date.now();
-await Promise.all(DJANGOS.map(runDjango));
+await Promise.all([...DJANGOS.map(runDjango), runExample()]);
 
 let [passed, failed, limited] = [0, 0, 0];
 const lines = [];
