@@ -27,7 +27,7 @@ import pg from "pg";
 import { createClient, RESP_TYPES } from "redis";
 import { freePort } from "../support/workerd.mjs";
 import { Browser, djangoEnv, EXAMPLE, run, startDjango, startEdgeProcess, startEdgeWorker } from "./harness.mjs";
-import { csrfScenarios, DIRECTIONS, logIn, refusals, refused, SESSION_SALT, scenarios, signedWith, authHash } from "./scenarios.mjs";
+import { authHash, csrfScenarios, DIRECTIONS, logIn, refusals, refused, saltOf, scenarios, signedWith } from "./scenarios.mjs";
 
 const { REDIS_URL, DATABASE_URL, MYSQL_URL } = process.env;
 const DJANGOS = JSON.parse(process.env.INTEROP_DJANGOS ?? "[]");
@@ -47,12 +47,14 @@ const CONFIGS = [
   { name: "cache/redis", engine: "cache", database: "postgres", cache: true },
   { name: "cached_db/postgres+redis", engine: "cached_db", database: "postgres", cache: true },
   { name: "cached_db/mysql+redis", engine: "cached_db", database: "mysql", cache: true },
+  // Nothing stored server-side: the session is the signed cookie (the users still in PostgreSQL).
+  { name: "signed_cookies/cookie", engine: "signed_cookies", database: "postgres", cache: false },
 ];
 const RUNTIMES = ["node", "deno", "bun", "workerd"];
-/** The edges of a configuration: each runtime, and workerd with postgres.js too where the database is PostgreSQL. */
+/** The edges of a configuration: each runtime, and workerd with postgres.js too where the sessions are in PostgreSQL. */
 const edgesOf = (config) => [
   ...RUNTIMES.map((runtime) => ({ runtime, driver: config.database === "postgres" ? "pg" : "mysql2" })),
-  ...(config.database === "postgres" ? [{ runtime: "workerd", driver: "postgres.js" }] : []),
+  ...(config.database === "postgres" && config.engine.endsWith("db") ? [{ runtime: "workerd", driver: "postgres.js" }] : []),
 ];
 const cellName = (django, config, edge) =>
   `${edge.runtime} ${config.name}${edge.driver === "postgres.js" ? " via postgres.js" : ""} [Django ${django.label}]`;
@@ -99,6 +101,10 @@ function storeFor(config, db, redis) {
     deleteEntry: (key) => redis.del(cacheKey(key)),
     ttl: (key) => redis.ttl(cacheKey(key)),
   };
+  if (config.engine === "signed_cookies") {
+    // The session is the cookie.
+    return { data: async (key) => key, exists: async () => true };
+  }
   const rows = {
     data: (key) => db.one("SELECT session_data AS v FROM django_session WHERE session_key = ?", [key]),
     setData: (key, text) => db.exec("UPDATE django_session SET session_data = ? WHERE session_key = ?", [text, key]),
@@ -307,7 +313,8 @@ async function runConfig(django, prepared, config) {
             await browser.call(ctx.pair[writer], "/cart/add", { item: "old key" });
             if (config.engine !== "cache") {
               const data = await store.data(browser.cookie);
-              assert.ok(signedWith(data, SESSION_SALT, OLD_KEY) && !signedWith(data, SESSION_SALT, NEW_KEY), "signed with the old key");
+              const salt = saltOf(config.engine);
+              assert.ok(signedWith(data, salt, OLD_KEY) && !signedWith(data, salt, NEW_KEY), "signed with the old key");
             }
           } catch (error) {
             browsers[direction] = error;
@@ -338,9 +345,10 @@ async function runConfig(django, prepared, config) {
             await browser.call(r, "/cart/add", { item: "new key" }); // written back by r
             if (config.engine !== "cache") {
               const data = await store.data(browser.cookie);
-              assert.ok(signedWith(data, SESSION_SALT, NEW_KEY), "rewritten under the new key");
-              assert.ok(!signedWith(data, SESSION_SALT, OLD_KEY), "and not the old one");
-              const verify = (key) => djangoCall("/test/verify", { token: data, salt: SESSION_SALT, key }).then((a) => a.ok);
+              const salt = saltOf(config.engine);
+              assert.ok(signedWith(data, salt, NEW_KEY), "rewritten under the new key");
+              assert.ok(!signedWith(data, salt, OLD_KEY), "and not the old one");
+              const verify = (key) => djangoCall("/test/verify", { token: data, salt, key }).then((a) => a.ok);
               assert.deepEqual([await verify(NEW_KEY), await verify(OLD_KEY)], [true, false], "Django agrees");
             }
             // The hash was made with the old key: each side accepts it through the
