@@ -113,7 +113,7 @@ cleanup() {
   while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$INTEROP_PIDFILE"
   [ -n "$TEST_PID" ] && kill "$TEST_PID" 2>/dev/null || true
   rm -f "$INTEROP_PIDFILE"
-  stop_own_services
+  stop_own_services 2>/dev/null # quietly: the totals stay the last line
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
