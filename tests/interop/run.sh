@@ -75,7 +75,8 @@ DJANGO6=$EXAMPLE/.venv-django6.1
 status=0
 venv "$DJANGO5" "${INTEROP_PYTHON_BIN:-python3}" || status=1
 if py312=$(python312); then
-  venv "$DJANGO6" "$py312" 'Django>=6.1,<6.2' || status=1
+  # A failure here leaves Django 6.1's cells NOT RUN (failed), said in the matrix.
+  venv "$DJANGO6" "$py312" 'Django>=6.1,<6.2' || echo "interop: the Django 6.1 venv could not be made" >&2
 else
   py312=
   echo "interop: no Python 3.12 on this machine: the Django 6.1 cells are NOT RUN"
