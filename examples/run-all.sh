@@ -59,7 +59,7 @@ for dir in examples/*/; do
   name=$(basename "$dir")
   case $name in
     cloudflare-worker | hono | node | deno | browser | frameworks | support) ;;
-    django-interop) echo "note: examples/django-interop is run against a real Django by tests/interop/run.sh" ;;
+    django-interop | django-edge) echo "note: examples/$name is run against a real Django by make interop (tests/interop/run.sh)" ;;
     *) echo "note: examples/$name is not run by examples/run-all.sh" ;;
   esac
 done

@@ -1,54 +1,90 @@
-"""A minimal Django project whose sessions an edge-sessions server shares.
+"""A stock Django project (what `django-admin startproject` writes, minus
+the admin and static files) whose sessions an edge-sessions server shares.
 
-Everything both sides must agree on comes from the environment, so the tests
-can switch engines and rotate keys by restarting with other values:
-SECRET_KEY, SECRET_KEY_FALLBACKS (a JSON list), SESSION_ENGINE (a short name
-or Django's dotted path), DB_PATH (the SQLite file), SESSION_FILE_PATH, and
-REDIS_URL (the cache both sides share; unset: a cache private to this process).
+Only what a deployment sets is set here, from the environment: the keys,
+the database, the cache, and the session engine under test. Every other
+setting, the session, cache and CSRF ones included, is Django's default:
+the cache pickles, `make_key` is ":1:" + key, the CSRF secret is in the
+`csrftoken` cookie.
+
+    SECRET_KEY, SECRET_KEY_FALLBACKS (a JSON list)
+    DJANGO_DATABASE   postgres://user:password@host:port/name  (django.db.backends.postgresql)
+                      mysql://user:password@host:port/name     (django.db.backends.mysql)
+    REDIS_URL         redis://host:port  (RedisCache; unset: Django's default LocMemCache)
+    SESSION_ENGINE    db, cache, cached_db, signed_cookies (or Django's dotted path)
 """
 import json
 import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = os.environ["SECRET_KEY"]
-SECRET_KEY_FALLBACKS = json.loads(os.environ.get("SECRET_KEY_FALLBACKS", "[]"))
+SECRET_KEY_FALLBACKS = json.loads(os.environ.get("SECRET_KEY_FALLBACKS") or "[]")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-USE_TZ = True
-TIME_ZONE = "UTC"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
 ]
-# No CsrfViewMiddleware: the views are a JSON API for the test client only.
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "urls"
-DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DB_PATH"]}
-}
-DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
 
-_engine = os.environ.get("SESSION_ENGINE", "db")
-SESSION_ENGINE = _engine if "." in _engine else f"django.contrib.sessions.backends.{_engine}"
-SESSION_FILE_PATH = os.environ.get("SESSION_FILE_PATH") or None
+
+def _database(url):
+    """DATABASES["default"] from a URL, as dj-database-url would make it."""
+    u = urlsplit(url)
+    engine = {"postgres": "postgresql", "postgresql": "postgresql", "mysql": "mysql"}[u.scheme]
+    return {
+        "ENGINE": f"django.db.backends.{engine}",
+        "NAME": unquote(u.path[1:]),
+        "USER": unquote(u.username or ""),
+        "PASSWORD": unquote(u.password or ""),
+        "HOST": u.hostname,
+        "PORT": str(u.port or ""),
+    }
+
+
+DATABASES = {"default": _database(os.environ["DJANGO_DATABASE"])}
 if os.environ.get("REDIS_URL"):
-    # One Redis for both sides, its values JSON (json_cache.py) rather than
-    # pickles: cached_db's cache is shared too. The edge uses the same server
-    # with redisCache(client, { prefix: ":1:" }), Django's KEY_PREFIX ("")
-    # and VERSION (1) as make_key() joins them.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "OPTIONS": {"serializer": "json_cache.JSONSerializer"},
         }
     }
-else:
-    # Private to this process, as is the edge's memoryCache(): only the db
-    # side of cached_db is shared (see docs/django-interop.md).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The SESSION_COOKIE_* settings keep Django's defaults, as the edge side does.
+
+_engine = os.environ.get("SESSION_ENGINE") or "db"
+SESSION_ENGINE = _engine if "." in _engine else f"django.contrib.sessions.backends.{_engine}"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,5 +11,10 @@ urlpatterns = [
     path("login", views.login),
     path("logout", views.logout),
     path("whoami", views.whoami),
-    path("verify", views.verify),
+    path("form", views.form),
+    path("test/verify", views.verify),
+    path("test/pickle", views.pickled),
+    path("test/user", views.create_user),
+    path("test/password", views.set_password),
+    path("test/csrf-reason/<str:probe>", views.csrf_reason),
 ]

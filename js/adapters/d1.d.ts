@@ -57,8 +57,9 @@ export function d1Db(database: D1DatabaseLike, options?: D1Options): DbAdapter;
 /**
  * Creates the table and its `expire_date` index if they do not exist, with
  * the SQL Django's `sessions.0001_initial` migration runs on SQLite
- * (index named as Django names it, e.g. `django_session_expire_date_a5c62663`).
- * Needs `crypto.subtle.digest("MD5")`, which Workers have and Node lacks.
+ * (index named as Django names it, e.g. `django_session_expire_date_a5c62663`),
+ * in one batch. The SQL is `sqliteDb`'s (`sqliteSessionSql` in
+ * `edge-sessions/adapters/django-schema`).
  *
  * @example
  * await createD1Table(env.DB);

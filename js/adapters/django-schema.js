@@ -5,18 +5,76 @@
 import { InvalidSetting } from "../errors.js";
 
 /**
- * `table` double-quoted for SQL, or InvalidSetting. A table name cannot be
- * a bound parameter, so only plain identifiers (a letter, then letters,
- * digits or `_`, at most `maxLength` chars) are spliced into SQL.
+ * `table` quoted for SQL (double quotes; `quote` "`" for MySQL), or
+ * InvalidSetting. A table name cannot be a bound parameter, so only plain
+ * identifiers (a letter, then letters, digits or `_`, at most `maxLength`
+ * chars) are spliced into SQL.
  */
-export function quotedTable(table, maxLength = 128) {
+export function quotedTable(table, maxLength = 128, quote = '"') {
   const identifier = new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${maxLength - 1}}$`);
   if (typeof table !== "string" || !identifier.test(table)) {
     throw new InvalidSetting(
       `table must be a plain SQL identifier (a letter, then letters, digits or _, at most ${maxLength} chars), not ${JSON.stringify(table)}`,
     );
   }
-  return `"${table}"`;
+  return `${quote}${table}${quote}`;
+}
+
+const INT64 = 2n ** 63n;
+
+/**
+ * Whether a user id fits a 64-bit signed integer, the widest primary key
+ * any of the databases has. Past it no row can match, as Django's lookups
+ * answer an out-of-range integer with no rows (5.0+) rather than a
+ * database error; the loaders answer null without asking.
+ */
+export function fitsInt64(id) {
+  const n = typeof id === "bigint" ? id : BigInt(id);
+  return n >= -INT64 && n < INT64;
+}
+
+/** `sqliteSessionSql`'s seven statements, each through `prepare` (the schema left out). */
+export function statements(sql, prepare) {
+  const { schema, ...each } = sql;
+  return Object.fromEntries(Object.entries(each).map(([name, text]) => [name, prepare(text)]));
+}
+
+/** The user getUser expects (`{ id, password, isActive }`) from an `auth_user` row, or null. */
+export function userFromRow(row) {
+  if (row == null) return null;
+  return { id: row.id, password: row.password, isActive: Boolean(Number(row.is_active)) };
+}
+
+/**
+ * The SQL of the SQLite adapters (`sqliteDb` over a local handle, `d1Db`
+ * over D1), one statement per DbAdapter call, `?` parameters in the order
+ * of each comment, and Django's `sessions.0001_initial` on SQLite (made
+ * idempotent) as `schema`. Django's text dates compare as they sort, so
+ * SQLite's text `<` is right for `expired`.
+ */
+export function sqliteSessionSql(table = "django_session") {
+  const t = quotedTable(table);
+  return {
+    // sessionKey
+    get: `SELECT session_key AS sessionKey, session_data AS sessionData, expire_date AS expireDate FROM ${t} WHERE session_key = ?`,
+    exists: `SELECT 1 AS found FROM ${t} WHERE session_key = ?`,
+    // sessionKey, sessionData, expireDate. DO NOTHING turns a duplicate key
+    // into 0 changes: Django's IntegrityError, as false.
+    insert: `INSERT INTO ${t} (session_key, session_data, expire_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+    // sessionData, expireDate, sessionKey
+    update: `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ?`,
+    // sessionData, expireDate, sessionKey, expected: detectConflicts, the row
+    // is replaced only if nobody changed it since it was read.
+    updateIf: `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`,
+    // sessionKey
+    remove: `DELETE FROM ${t} WHERE session_key = ?`,
+    // before
+    expired: `DELETE FROM ${t} WHERE expire_date < ?`,
+    schema: [
+      `CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS "${indexName(table, "expire_date")}" ON ${t} ("expire_date")`,
+    ],
+  };
 }
 
 /**

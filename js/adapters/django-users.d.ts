@@ -19,7 +19,6 @@
 import type { InvalidSetting } from "../index.js";
 import type { D1DatabaseLike } from "./d1.js";
 import type { SqliteDatabaseLike } from "./sqlite.js";
-import type { PgQueryable } from "./postgres.js";
 
 /** Options of every adapter here. */
 export interface DjangoUsersOptions {
@@ -50,16 +49,8 @@ export function d1Users(database: D1DatabaseLike, options?: DjangoUsersOptions):
 /** `loadUser` over a synchronous SQLite handle: better-sqlite3, `node:sqlite`, `bun:sqlite`. */
 export function sqliteUsers(database: SqliteDatabaseLike, options?: DjangoUsersOptions): DjangoUsersLoader;
 
-/**
- * `loadUser` over PostgreSQL (a `pg` Pool or Client). The id is compared as
- * a bigint, so an id beyond an `integer` column's range finds no row.
- */
-export function postgresUsers(pool: PgQueryable, options?: DjangoUsersOptions): DjangoUsersLoader;
+/** `loadUser` over PostgreSQL: a `pg` Pool or Client, or a postgres.js `sql` (also exported by `edge-sessions/adapters/postgres`). */
+export { postgresUsers } from "./postgres.js";
 
-/** The part of a `mysql2/promise` Pool or Connection the adapter uses. */
-export interface MysqlExecutable {
-  execute(sql: string, values: unknown[]): Promise<[unknown, unknown]>;
-}
-
-/** `loadUser` over MySQL: a `mysql2/promise` Pool or Connection. */
-export function mysqlUsers(pool: MysqlExecutable, options?: DjangoUsersOptions): DjangoUsersLoader;
+/** `loadUser` over MySQL or MariaDB: a `mysql2/promise` Pool or Connection (also exported by `edge-sessions/adapters/mysql`). */
+export { mysqlUsers, type MysqlExecutable } from "./mysql.js";

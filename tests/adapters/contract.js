@@ -31,6 +31,26 @@ async function rejects(promise, name, what) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A cache entry as hex, whichever form the adapter returns (string, Uint8Array, ArrayBuffer, Buffer). */
+function hex(value) {
+  if (value === null || value === undefined) return value;
+  const bytes = typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(value.buffer ?? value, value.byteOffset ?? 0, value.byteLength);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+const hexOf = (text) => hex(text);
+
+// A session and the bytes CPython 3.11 writes for it with Django's cache
+// serializer, pickle.dumps(data, 5) (protocol 5: a FRAME, memoized strings,
+// a UTF-8 string with a 4-byte character, a float, True, None).
+const PICKLED = {
+  data: { cart: ["apple", "poire 🍐 Zoë"], n: 1, price: 1.5, ok: true, none: null },
+  hex:
+    "8005954f000000000000007d94288c0463617274945d94288c056170706c65948c0f706f69726520f09f8d90205a6fc3ab94658c016e944b018c05707269636594473ff80000000000008c026f6b94888c046e6f6e65944e752e",
+};
+// Every byte value, in an order no text encoding survives (NUL, lone
+// continuation bytes, 0x80 first as in a pickle).
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => (i + 0x80) % 256);
+
 /** Records the TTLs a cache adapter is given, passing every call through. */
 function recordingTtls(cache) {
   const ttls = [];
@@ -167,7 +187,7 @@ export function contract({ lib, kind, open, realTtl = false }) {
         const k = `${KEY_PREFIX.cache}contract-add-${key}`;
         equal(await stores.cache.add(k, "one", 60), true, "first add");
         equal(await stores.cache.add(k, "two", 60), false, "second add");
-        equal(await stores.cache.get(k), "one", "value kept");
+        equal(hex(await stores.cache.get(k)), hexOf("one"), "value kept");
       }
       if (stores.db) {
         const row = { sessionKey: `contract-${key.slice(0, 20)}`, sessionData: "x", expireDate: "2999-01-01 00:00:00" };
@@ -181,6 +201,39 @@ export function contract({ lib, kind, open, realTtl = false }) {
         equal(await stores.files.write(name, "two", "create"), false, "second create");
         equal((await stores.files.read(name)).content, "one", "file kept");
       }
+    },
+
+    async "entries are bytes: a binary value comes back byte for byte"() {
+      const { stores } = await fresh();
+      const cache = stores.cache;
+      const k = `${KEY_PREFIX.cache}contract-bytes-${Math.random().toString(36).slice(2)}`;
+      await cache.set(k, ALL_BYTES, 60);
+      equal(hex(await cache.get(k)), hex(ALL_BYTES), "set, then get");
+      const other = ALL_BYTES.slice().reverse();
+      if (cache.replaceIf) {
+        equal(await cache.replaceIf(k, other, 60, other), false, "replaceIf with the wrong bytes");
+        equal(await cache.replaceIf(k, other, 60, ALL_BYTES.slice()), true, "replaceIf with the same bytes");
+        equal(hex(await cache.get(k)), hex(other), "after replaceIf");
+      }
+      await cache.delete(k);
+      equal(await cache.add(k, ALL_BYTES.subarray(1, 255), 60), true, "add");
+      equal(hex(await cache.get(k)), hex(ALL_BYTES.subarray(1, 255)), "a view's bytes only, after add");
+      // JSON text (cacheFormat: "json") comes back as its UTF-8 bytes or as the same string.
+      await cache.set(k, '{"zoë":"🍐"}', 60);
+      equal(hex(await cache.get(k)), hexOf('{"zoë":"🍐"}'), "a JSON entry");
+    },
+
+    async "the cache engines store Django's key and CPython's pickle"() {
+      const { stores, sessions } = await fresh();
+      const key = await saved(sessions, PICKLED.data);
+      const cacheKey = `:1:${KEY_PREFIX[kind]}${key}`;
+      equal(hex(await stores.cache.get(cacheKey)), PICKLED.hex, `the entry under ${cacheKey}`);
+      equal(await sessions.open(key).items(), Object.entries(PICKLED.data), "read back");
+      // And the other way: an entry written as Django writes it is read.
+      const other = "0123456789abcdefghijklmnopqrstuv";
+      const bytes = Uint8Array.from(PICKLED.hex.match(/../g), (h) => Number.parseInt(h, 16));
+      await stores.cache.set(`:1:${KEY_PREFIX[kind]}${other}`, bytes, 60);
+      if (kind === "cache") equal(await sessions.open(other).get("cart"), PICKLED.data.cart, "Django's entry, read");
     },
 
     async "a session that vanished mid-request is SessionInterrupted (400)"() {
@@ -202,6 +255,9 @@ export function contract({ lib, kind, open, realTtl = false }) {
       await rejects(direct.save(), "UpdateError", "plain save of a vanished session");
     },
   };
+  // The byte-level cases only where there is a cache.
+  if (kind !== "cache") delete cases["entries are bytes: a binary value comes back byte for byte"];
+  if (kind !== "cache" && kind !== "cached_db") delete cases["the cache engines store Django's key and CPython's pickle"];
   return Object.entries(cases).map(([name, fn]) => ({ name, fn }));
 }
 

@@ -13,17 +13,19 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import mysql from "mysql2/promise";
 import pg from "pg";
-import { createClient } from "redis";
+import { createClient, RESP_TYPES } from "redis";
 import { InvalidSetting, Sessions } from "edge-sessions";
 import { indexName, md5Hex, quotedTable } from "edge-sessions/adapters/django-schema";
 import { nodeFiles } from "edge-sessions/adapters/fs";
+import { createMysqlTable, mysqlDb, mysqlTableSql, mysqlUsers } from "edge-sessions/adapters/mysql";
 import { createPostgresTable, postgresDb, postgresTableSql } from "edge-sessions/adapters/postgres";
 import { redisCache } from "edge-sessions/adapters/redis";
 import { createSqliteTable, sqliteDb } from "edge-sessions/adapters/sqlite";
-import { serviceUrls } from "../support/services.mjs";
+import { mysqlOptions, serviceUrls } from "../support/services.mjs";
 
-const { REDIS_URL, DATABASE_URL } = serviceUrls(["redis", "postgres"]);
+const { REDIS_URL, DATABASE_URL, MYSQL_URL } = serviceUrls(["redis", "postgres", "mysql"]);
 const run = `n${Date.now().toString(36)}`;
 
 // What `manage.py sqlmigrate sessions 0001` prints (Django 5.2), without BEGIN/COMMIT.
@@ -31,6 +33,11 @@ const DJANGO_POSTGRES = [
   `CREATE TABLE "django_session" ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" timestamp with time zone NOT NULL)`,
   `CREATE INDEX "django_session_session_key_c0390e0f_like" ON "django_session" ("session_key" varchar_pattern_ops)`,
   `CREATE INDEX "django_session_expire_date_a5c62663" ON "django_session" ("expire_date")`,
+];
+// The same on MySQL (django.db.backends.mysql, Django 5.2).
+const DJANGO_MYSQL = [
+  "CREATE TABLE `django_session` (`session_key` varchar(40) NOT NULL PRIMARY KEY, `session_data` longtext NOT NULL, `expire_date` datetime(6) NOT NULL)",
+  "CREATE INDEX `django_session_expire_date_a5c62663` ON `django_session` (`expire_date`)",
 ];
 const DJANGO_SQLITE = [
   `CREATE TABLE "django_session" ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)`,
@@ -222,6 +229,101 @@ describe("postgresDb (pg, real server)", () => {
   });
 });
 
+describe("mysqlDb (mysql2, real MariaDB)", () => {
+  let pool;
+  const databases = [];
+  const database = async (name) => {
+    databases.push(name);
+    await pool.query(`CREATE DATABASE \`${name}\``);
+    return mysql.createConnection({ ...mysqlOptions(MYSQL_URL), database: name });
+  };
+  before(() => { pool = mysql.createPool({ ...mysqlOptions(MYSQL_URL), connectionLimit: 4 }); });
+  after(async () => {
+    for (const name of databases) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await pool.end();
+  });
+
+  test("createMysqlTable makes the table Django's migration makes, index name included, idempotently", async () => {
+    const [django, ours] = [await database(`${run}_django`), await database(`${run}_ours`)];
+    try {
+      for (const sql of DJANGO_MYSQL) await django.query(sql);
+      await createMysqlTable(ours);
+      await createMysqlTable(ours);
+      const shown = async (c) => (await c.query("SHOW CREATE TABLE `django_session`"))[0][0]["Create Table"];
+      assert.equal(await shown(ours), await shown(django));
+      assert.match(await shown(ours), /KEY `django_session_expire_date_a5c62663` \(`expire_date`\)/);
+      assert.equal(mysqlTableSql({ table: "t" }).length, 1);
+    } finally {
+      await django.end();
+      await ours.end();
+    }
+  });
+
+  test("dates are exact to the microsecond whatever the session and client time zones", async () => {
+    const table = `${run}_tz`;
+    await createMysqlTable(pool, { table });
+    const client = await mysql.createConnection({ ...mysqlOptions(MYSQL_URL), timezone: "+05:30" });
+    try {
+      await client.query("SET time_zone = '-08:00'");
+      const adapter = mysqlDb(client, { table });
+      const row = { sessionKey: "a".repeat(32), sessionData: "data", expireDate: "2023-11-28 22:13:20.123456" };
+      assert.equal(await adapter.insert(row), true);
+      assert.equal(await adapter.insert({ ...row, sessionData: "other" }), false, "a taken key is false, not an error");
+      assert.deepEqual({ ...(await adapter.get(row.sessionKey)) }, row);
+      const [[raw]] = await pool.query(`SELECT CAST(expire_date AS CHAR) AS d FROM \`${table}\``);
+      assert.equal(raw.d, "2023-11-28 22:13:20.123456", "stored as Django stores UTC on MySQL: naive");
+      assert.equal(await adapter.update({ ...row, expireDate: "2024-02-29 00:00:00" }), true);
+      assert.equal((await adapter.get(row.sessionKey)).expireDate, "2024-02-29 00:00:00.000000");
+      assert.equal(await adapter.update({ ...row, expireDate: "2024-02-29 00:00:00" }), true, "an update changing nothing still finds its row");
+      assert.equal(await adapter.update({ ...row, sessionKey: "b".repeat(32) }), false);
+      await adapter.deleteExpired("2024-02-29 00:00:00");
+      assert.equal(await adapter.exists(row.sessionKey), true, "expire_date == before is kept (strict <)");
+      await adapter.deleteExpired("2024-02-29 00:00:00.000001");
+      assert.equal(await adapter.exists(row.sessionKey), false);
+      assert.equal(await adapter.get(row.sessionKey), null);
+    } finally {
+      await client.end();
+      await pool.query(`DROP TABLE \`${table}\``);
+    }
+  });
+
+  test("updateIf compares the stored data byte for byte (the collation ignores case)", async () => {
+    const table = `${run}_cas`;
+    await createMysqlTable(pool, { table });
+    try {
+      const adapter = mysqlDb(pool, { table });
+      const row = { sessionKey: "c".repeat(32), sessionData: "abc:Signed", expireDate: "2999-01-01 00:00:00" };
+      await adapter.insert(row);
+      const [[{ same }]] = await pool.query("SELECT 'abc:signed' = 'abc:Signed' AS same");
+      assert.equal(Number(same), 1, "the default collation is case-insensitive");
+      assert.equal(await adapter.updateIf({ ...row, sessionData: "new" }, "abc:signed"), false);
+      assert.equal(await adapter.updateIf({ ...row, sessionData: "new" }, "abc:Signed"), true);
+      assert.equal((await adapter.get(row.sessionKey)).sessionData, "new");
+    } finally {
+      await pool.query(`DROP TABLE \`${table}\``);
+    }
+  });
+
+  test("a query() handle works as well as execute(); bad handles and names are refused", async () => {
+    const table = `${run}_q`;
+    await createMysqlTable({ query: (...a) => pool.query(...a) }, { table });
+    try {
+      const sessions = new Sessions({ secretKey: "s", engine: "db", db: mysqlDb({ query: (...a) => pool.query(...a) }, { table }) });
+      const s = sessions.open();
+      await s.set("cart", ["é", 1]);
+      await s.save();
+      assert.deepEqual(await new Sessions({ secretKey: "s", engine: "db", db: mysqlDb(pool, { table }) }).open(s.sessionKey).get("cart"), ["é", 1]);
+    } finally {
+      await pool.query(`DROP TABLE \`${table}\``);
+    }
+    assert.throws(() => mysqlDb({}), InvalidSetting);
+    assert.throws(() => mysqlDb(pool, { table: "a`; DROP TABLE x; --" }), InvalidSetting);
+    assert.throws(() => mysqlDb(pool, { table: "a".repeat(65) }), InvalidSetting, "MySQL's identifiers stop at 64");
+    assert.throws(() => mysqlUsers({}), InvalidSetting);
+    await assert.rejects(createMysqlTable(pool, { table: "bad name" }), InvalidSetting);
+  });
+});
+
 describe("redisCache (real server)", () => {
   let redis;
   before(async () => { redis = await createClient({ url: REDIS_URL }).connect(); });
@@ -230,28 +332,38 @@ describe("redisCache (real server)", () => {
     await redis.close();
   });
 
-  test("keys are the prefix plus Django's key; TTLs are Redis's own", async () => {
+  test("keys are the prefix plus Django's make_key; values Django's pickles; TTLs are Redis's own", async () => {
     const prefix = `${run}:app:`;
     const sessions = new Sessions({ secretKey: "s", engine: "cache", cache: redisCache(redis, { prefix }) });
     const s = sessions.open();
     await s.set("a", 1);
     await s.setExpiry(300);
     await s.save();
-    const key = `${prefix}django.contrib.sessions.cache${s.sessionKey}`;
+    const key = `${prefix}:1:django.contrib.sessions.cache${s.sessionKey}`;
     assert.equal(await redis.exists(key), 1);
     const ttl = await redis.ttl(key);
     assert.ok(ttl > 295 && ttl <= 300, `TTL ${ttl}`);
-    assert.deepEqual(JSON.parse(await redis.get(key)), { a: 1, _session_expiry: 300 });
+    // pickle.dumps({"a": 1, "_session_expiry": 300}, 5), as RedisCache writes it.
+    const binary = redis.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    assert.equal((await binary.get(key)).toString("hex"), "80059520000000000000007d94288c0161944b018c0f5f73657373696f6e5f657870697279944d2c01752e");
+    // cacheFormat "json": the dict's JSON text under the same key.
+    const json = new Sessions({ secretKey: "s", engine: "cache", cacheFormat: "json", cache: redisCache(redis, { prefix }) }).open();
+    await json.set("a", 1);
+    await json.save();
+    assert.equal(await redis.get(`${prefix}:1:django.contrib.sessions.cache${json.sessionKey}`), '{"a":1}');
   });
 
-  test("add is SET NX: true once, then false, the first value kept", async () => {
+  test("add is SET NX: true once, then false, the first value kept; values come back as bytes", async () => {
     const cache = redisCache(redis, { prefix: `${run}:nx:` });
     assert.equal(await cache.add("k", "one", 60), true);
     assert.equal(await cache.add("k", "two", 60), false);
-    assert.equal(await cache.get("k"), "one");
+    assert.equal(Buffer.from(await cache.get("k")).toString(), "one");
     await cache.delete("k");
     await cache.delete("k");
     assert.equal(await cache.get("k"), null);
+    const bytes = Uint8Array.from([0x80, 0, 0xff, 0xc3, 0x28]);
+    await cache.set("b", bytes.subarray(1), 60);
+    assert.deepEqual([...(await cache.get("b"))], [0, 0xff, 0xc3, 0x28]);
   });
 
   test("a client without get/set/del, or a non-string prefix, is refused", () => {

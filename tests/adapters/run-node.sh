@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Node adapter suite against real servers: Redis and PostgreSQL from
-# REDIS_URL / DATABASE_URL (`make test` exports them), else a set started
+# The Node adapter suite against real servers: Redis, PostgreSQL and MariaDB
+# from REDIS_URL / DATABASE_URL / MYSQL_URL (`make test` exports them), else a set started
 # here (scripts/services.sh) and stopped whatever happened. Runs the
 # contract over every adapter (node.run.mjs), then the adapter, fault and
 # CLI tests (node:test). Needs pkg/ built and linked as
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 source tests/support/services.bash
 
 trap stop_own_services EXIT
-need_services redis postgres
+need_services redis postgres mysql
 
 status=0
 node tests/adapters/node.run.mjs || status=1
