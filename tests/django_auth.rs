@@ -20,27 +20,15 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 mod support;
-use support::Check;
-
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/auth_vectors.json"
-);
+use support::{text, Check};
 
 fn fixture() -> Json {
-    let text = std::fs::read_to_string(FIXTURE).expect("auth_vectors.json is readable");
-    serde_json::from_str(&text).expect("auth_vectors.json is JSON")
+    support::fixture("auth_vectors.json")
 }
 
 /// A fixture value as the session's value type.
 fn value(json: &Json) -> Value {
     edge_sessions::json::parse(&json.to_string()).expect("fixture values are JSON")
-}
-
-fn text(json: &Json) -> String {
-    json.as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| json.to_string())
 }
 
 /// A fixture's list of strings.

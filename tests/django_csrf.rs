@@ -18,25 +18,13 @@ use edge_sessions::{Error, Value};
 use serde_json::Value as Json;
 
 mod support;
-use support::Check;
+use support::{text, Check};
 
 /// Vectors matched as a settings refusal (see the module docs).
 static REFUSED_UP_FRONT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/csrf_vectors.json"
-);
-
 fn fixture() -> Json {
-    let text = std::fs::read_to_string(FIXTURE).expect("csrf_vectors.json is readable");
-    serde_json::from_str(&text).expect("csrf_vectors.json is JSON")
-}
-
-fn text(json: &Json) -> String {
-    json.as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| json.to_string())
+    support::fixture("csrf_vectors.json")
 }
 
 fn value(json: &Json) -> Value {

@@ -27,3 +27,17 @@ impl Check {
         }
     }
 }
+
+/// A fixture file under `tests/fixtures/`, read as the oracle's JSON.
+pub fn fixture(name: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A fixture string, or any other value as its JSON text.
+pub fn text(json: &serde_json::Value) -> String {
+    json.as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| json.to_string())
+}
