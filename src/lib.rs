@@ -45,6 +45,7 @@ pub mod django;
 pub mod engines;
 pub mod error;
 pub mod float;
+pub mod inflate;
 pub mod json;
 pub mod middleware;
 pub mod options;

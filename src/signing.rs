@@ -439,16 +439,8 @@ pub fn decode_payload(payload: &str, max_inflated_size: usize) -> Result<Vec<u8>
     match payload.strip_prefix('.') {
         Some(compressed) => {
             let deflated = b64_decode(compressed.as_bytes())?;
-            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&deflated, max_inflated_size)
-                .map_err(|e| {
-                    let why = match e.status {
-                        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                            format!("inflated payload exceeds {max_inflated_size} bytes")
-                        }
-                        status => format!("{status:?}"),
-                    };
-                    Error::BadPayload(PayloadError::Zlib(why))
-                })
+            crate::inflate::zlib_decompress(&deflated, max_inflated_size)
+                .map_err(|why| Error::BadPayload(PayloadError::Zlib(why.into())))
         }
         None => b64_decode(payload.as_bytes()),
     }
