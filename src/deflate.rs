@@ -20,73 +20,70 @@
 const WINDOW: usize = 32_768;
 const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;
+/// Literal/length and distance symbols a block can use.
+const LITLEN: usize = 286;
+const DIST: usize = 30;
 
-/// RFC 1951 length codes 257..=285: (base length, extra bits).
-const LENGTHS: [(u16, u8); 29] = [
-    (3, 0),
-    (4, 0),
-    (5, 0),
-    (6, 0),
-    (7, 0),
-    (8, 0),
-    (9, 0),
-    (10, 0),
-    (11, 1),
-    (13, 1),
-    (15, 1),
-    (17, 1),
-    (19, 2),
-    (23, 2),
-    (27, 2),
-    (31, 2),
-    (35, 3),
-    (43, 3),
-    (51, 3),
-    (59, 3),
-    (67, 4),
-    (83, 4),
-    (99, 4),
-    (115, 4),
-    (131, 5),
-    (163, 5),
-    (195, 5),
-    (227, 5),
-    (258, 0),
+/// RFC 1951 length codes 257..=285: base length and extra bits.
+const LENGTH_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LENGTH_EXTRA: [u8; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+/// RFC 1951 distance codes 0..=29: base distance and extra bits.
+const DIST_BASE: [u16; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u8; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
 ];
 
-/// RFC 1951 distance codes 0..=29: (base distance, extra bits).
-const DISTANCES: [(u16, u8); 30] = [
-    (1, 0),
-    (2, 0),
-    (3, 0),
-    (4, 0),
-    (5, 1),
-    (7, 1),
-    (9, 2),
-    (13, 2),
-    (17, 3),
-    (25, 3),
-    (33, 4),
-    (49, 4),
-    (65, 5),
-    (97, 5),
-    (129, 6),
-    (193, 6),
-    (257, 7),
-    (385, 7),
-    (513, 8),
-    (769, 8),
-    (1025, 9),
-    (1537, 9),
-    (2049, 10),
-    (3073, 10),
-    (4097, 11),
-    (6145, 11),
-    (8193, 12),
-    (12289, 12),
-    (16385, 13),
-    (24577, 13),
-];
+/// The last entry of `bases` that is at most `value`.
+const fn last_at_most(bases: &[u16], value: usize) -> u8 {
+    let mut i = bases.len() - 1;
+    while bases[i] as usize > value {
+        i -= 1;
+    }
+    i as u8
+}
+
+/// The length code (0..=28, symbol 257 + code) of each match length - 3.
+static LENGTH_CODE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = last_at_most(&LENGTH_BASE, i + 3);
+        i += 1;
+    }
+    table
+};
+
+/// The distance code of distance d: entry d - 1 for d <= 256, entry
+/// 256 + (d - 1) / 128 beyond (zlib's `_dist_code` split: above 256 the
+/// codes change only every 128).
+static DIST_CODE: [u8; 512] = {
+    let mut table = [0u8; 512];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = last_at_most(&DIST_BASE, i + 1);
+        table[256 + i] = last_at_most(&DIST_BASE, i * 128 + 1);
+        i += 1;
+    }
+    table
+};
+
+fn dist_code(distance: usize) -> usize {
+    let d = distance - 1;
+    usize::from(if d < 256 {
+        DIST_CODE[d]
+    } else {
+        DIST_CODE[256 + (d >> 7).min(255)]
+    })
+}
 
 /// Bits written least significant first, as deflate packs them.
 struct BitWriter {
@@ -96,124 +93,169 @@ struct BitWriter {
 }
 
 impl BitWriter {
+    /// Appends `count` bits (at most 32) of `bits`.
     fn put(&mut self, bits: u32, count: u32) {
         self.acc |= u64::from(bits) << self.len;
         self.len += count;
-        while self.len >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.len -= 8;
+        if self.len >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.len -= 32;
         }
     }
 
-    /// A Huffman code: stored most significant bit first.
-    fn put_code(&mut self, code: Code) {
-        if code.len > 0 {
-            self.put(
-                u32::from(code.bits).reverse_bits() >> (32 - u32::from(code.len)),
-                u32::from(code.len),
-            );
-        }
+    /// A Huffman code (kept bit-reversed, as it is sent) and `extra`
+    /// bits of `extra_len` after it.
+    fn put_code(&mut self, code: Code, extra: u32, extra_len: u32) {
+        self.put(
+            u32::from(code.bits) | extra << code.len,
+            u32::from(code.len) + extra_len,
+        );
     }
 
     fn finish(mut self) -> Vec<u8> {
-        if self.len > 0 {
+        while self.len > 0 {
             self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.len = self.len.saturating_sub(8);
         }
         self.out
     }
 }
 
-/// One LZ77 step: a literal byte or a back-reference.
+/// One LZ77 step with its symbols worked out: a literal (`symbol` < 256)
+/// or a match (a length symbol, its extra bits, a distance symbol and its
+/// extra bits).
 #[derive(Clone, Copy)]
-enum Token {
-    Literal(u8),
-    Match { length: u16, distance: u16 },
+struct Token {
+    symbol: u16,
+    extra: u16,
+    extra_len: u8,
+    dist_symbol: u8,
+    dist_extra_len: u8,
+    dist_extra: u16,
 }
 
-/// The last table entry whose base is at most `value`.
-fn code_for(table: &[(u16, u8)], value: usize) -> (usize, (u16, u8)) {
-    table
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, (base, _))| usize::from(*base) <= value)
-        .map_or((0, (1, 0)), |(i, entry)| (i, *entry))
-}
-
-fn hash(bytes: &[u8], bits: u32) -> usize {
-    let v = bytes
-        .iter()
-        .take(3)
-        .fold(0u32, |v, &b| v << 8 | u32::from(b));
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
-}
-
-/// Records position `pos` under its hash; returns the previous position + 1
-/// with that hash (0: none).
-fn insert(data: &[u8], head: &mut [u32], prev: &mut [u32], pos: usize) -> u32 {
-    let bits = head.len().trailing_zeros();
-    match (data.get(pos..pos + MIN_MATCH), prev.get_mut(pos)) {
-        (Some(bytes), Some(slot)) => {
-            // `hash` is below 1 << bits, the length of `head`.
-            *slot = std::mem::replace(&mut head[hash(bytes, bits)], pos as u32 + 1);
-            *slot
+impl Token {
+    fn literal(byte: u8) -> Self {
+        Token {
+            symbol: u16::from(byte),
+            extra: 0,
+            extra_len: 0,
+            dist_symbol: 0,
+            dist_extra_len: 0,
+            dist_extra: 0,
         }
-        _ => 0,
+    }
+
+    fn matched(length: usize, distance: usize) -> Self {
+        let l = usize::from(LENGTH_CODE[(length - MIN_MATCH) & 255]);
+        let d = dist_code(distance);
+        Token {
+            symbol: 257 + l as u16,
+            extra: (length - usize::from(LENGTH_BASE[l])) as u16,
+            extra_len: LENGTH_EXTRA[l],
+            dist_symbol: d as u8,
+            dist_extra_len: DIST_EXTRA[d],
+            dist_extra: (distance - usize::from(DIST_BASE[d])) as u16,
+        }
+    }
+
+    fn is_match(self) -> bool {
+        self.symbol > 256
     }
 }
 
 /// Greedy LZ77: at each position the longest match among the last
-/// `CHAIN` positions with the same 3-byte hash.
-fn tokens(data: &[u8]) -> Vec<Token> {
+/// `CHAIN` positions with the same 3-byte hash (the first of equal
+/// lengths, the nearest), counted into a histogram as it goes.
+fn tokens(data: &[u8]) -> (Vec<Token>, Histogram) {
     const CHAIN: usize = 8;
     // Positions + 1 of the newest occurrence of each hash (0: none), and for
-    // each position the previous one with its hash.
-    // A table about the input's size: zeroing it is most of the set-up cost.
+    // each position the previous one with its hash. A table about the
+    // input's size: zeroing it is most of the set-up cost.
     let bits = (usize::BITS - data.len().leading_zeros()).clamp(8, 13);
     let mut head = vec![0u32; 1 << bits];
     let mut prev = vec![0u32; data.len()];
+    // Records position `at` under the hash of its three bytes; returns the
+    // previous position + 1 with that hash (0: none).
+    let insert = |head: &mut [u32], prev: &mut [u32], at: usize| -> usize {
+        let v = u32::from(data[at]) << 16 | u32::from(data[at + 1]) << 8 | u32::from(data[at + 2]);
+        let slot = &mut head[(v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize];
+        let previous = *slot;
+        *slot = at as u32 + 1;
+        prev[at] = previous;
+        previous as usize
+    };
+    // Positions with three bytes ahead get a hash; the last two never start a match.
+    let hashed = data.len().saturating_sub(MIN_MATCH - 1);
+    let mut histogram = Histogram::new();
     let mut out = Vec::with_capacity(data.len());
     let mut i = 0;
     while i < data.len() {
         let (mut best_len, mut best_dist) = (0, 0);
-        let mut candidate = insert(data, &mut head, &mut prev, i) as usize;
-        let ahead = data.get(i..).unwrap_or_default();
-        for _ in 0..CHAIN {
-            if candidate == 0 || i + 1 - candidate > WINDOW {
-                break;
+        if i < hashed {
+            let mut candidate = insert(&mut head, &mut prev, i);
+            let ahead = &data[i..];
+            let longest = ahead.len().min(MAX_MATCH);
+            for _ in 0..CHAIN {
+                if candidate == 0 || i + 1 - candidate > WINDOW {
+                    break;
+                }
+                let from = candidate - 1;
+                let behind = &data[from..];
+                // A longer match must agree at `best_len` first.
+                if behind[best_len] == ahead[best_len] {
+                    let len = match_length(&ahead[..longest], behind);
+                    if len > best_len {
+                        (best_len, best_dist) = (len, i - from);
+                        if len == longest {
+                            break;
+                        }
+                    }
+                }
+                candidate = prev[from] as usize;
             }
-            let from = candidate - 1;
-            let behind = data.get(from..).unwrap_or_default();
-            let len = ahead
-                .iter()
-                .zip(behind)
-                .take(MAX_MATCH)
-                .take_while(|(a, b)| a == b)
-                .count();
-            if len > best_len {
-                (best_len, best_dist) = (len, i - from);
-            }
-            candidate = prev.get(from).copied().unwrap_or(0) as usize;
         }
-        if best_len >= MIN_MATCH {
-            out.push(Token::Match {
-                length: best_len as u16,
-                distance: best_dist as u16,
-            });
-            for j in i + 1..i + best_len {
-                insert(data, &mut head, &mut prev, j);
+        let token = if best_len >= MIN_MATCH {
+            for j in i + 1..(i + best_len).min(hashed) {
+                insert(&mut head, &mut prev, j);
             }
             i += best_len;
+            Token::matched(best_len, best_dist)
         } else {
-            out.push(Token::Literal(ahead.first().copied().unwrap_or_default()));
             i += 1;
-        }
+            Token::literal(data[i - 1])
+        };
+        histogram.add(token);
+        out.push(token);
     }
-    out
+    (out, histogram)
 }
 
-/// A canonical Huffman code for one symbol.
+/// How many bytes `ahead` and `behind` agree on (at most `ahead.len()`;
+/// `behind` is at least as long), eight at a time.
+fn match_length(ahead: &[u8], behind: &[u8]) -> usize {
+    let mut n = 0;
+    while let (Some(a), Some(b)) = (
+        ahead[n..].first_chunk::<8>(),
+        behind[n..].first_chunk::<8>(),
+    ) {
+        let differ = u64::from_le_bytes(*a) ^ u64::from_le_bytes(*b);
+        if differ != 0 {
+            return n + (differ.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + ahead[n..]
+        .iter()
+        .zip(&behind[n..])
+        .take_while(|(a, b)| a == b)
+        .count()
+}
+
+/// A canonical Huffman code for one symbol, its bits reversed (the order
+/// they are sent in).
 #[derive(Clone, Copy, Default)]
 struct Code {
     bits: u16,
@@ -224,38 +266,81 @@ struct Code {
 /// lengths by Moffat and Katajainen's in-place method (linear after a sort
 /// of the used symbols), frequencies halved until the code fits the limit.
 /// At least two symbols get a code, so every code is complete.
-fn code_lengths(freqs: &[u32], limit: u8) -> Vec<u8> {
-    let mut used: Vec<(u32, usize)> = freqs
-        .iter()
-        .enumerate()
-        .filter(|(_, &f)| f > 0)
-        .map(|(symbol, &f)| (f, symbol))
-        .collect();
-    for symbol in 0..freqs.len() {
-        if used.len() >= 2 {
-            break;
+/// One function for the three codes (literal/length, distance, code
+/// length), written once in the wasm: `used` holds the symbols with a
+/// non-zero frequency, and `lengths` (as long as `freqs`, all zero) gets
+/// theirs. Returns the symbols given a length (`used`, and one more when
+/// it held fewer than two).
+fn code_lengths(freqs: &[u32], used: &Used, limit: u8, lengths: &mut [u8]) -> Used {
+    // The symbols in use as `frequency << 9 | symbol` (so that sorting the
+    // numbers sorts by frequency, then symbol), in symbol order.
+    let mut symbols = [0u32; LITLEN];
+    let mut n = 0;
+    for symbol in used.iter().take(LITLEN) {
+        symbols[n] = freqs[symbol].min(MAX_FREQUENCY) << 9 | symbol as u32;
+        n += 1;
+    }
+    let mut coded = *used;
+    let mut extra = 0;
+    while n < 2 && extra < freqs.len() {
+        if !used.contains(extra) {
+            symbols[n] = 1 << 9 | extra as u32;
+            coded.insert(extra);
+            n += 1;
         }
-        if !used.iter().any(|&(_, s)| s == symbol) {
-            used.push((1, symbol));
+        extra += 1;
+    }
+    if n == 2 && symbols[0] & 511 > symbols[1] & 511 {
+        symbols.swap(0, 1);
+    }
+    let (mut sorted, mut depths) = ([0u32; LITLEN], [0u32; LITLEN]);
+    loop {
+        sort_by_frequency(&symbols[..n], &mut sorted[..n]);
+        for (depth, &entry) in depths[..n].iter_mut().zip(&sorted[..n]) {
+            *depth = entry >> 9;
+        }
+        minimum_redundancy(&mut depths[..n]);
+        if depths[..n].iter().all(|&d| d <= u32::from(limit)) {
+            for (&entry, &depth) in sorted[..n].iter().zip(&depths[..n]) {
+                lengths[(entry & 511) as usize] = depth as u8;
+            }
+            return coded;
+        }
+        for entry in &mut symbols[..n] {
+            *entry = (*entry >> 9).div_ceil(2) << 9 | *entry & 511;
         }
     }
-    loop {
-        // A heap sort: the wasm's only sort, far smaller than `sort_unstable`.
-        used = std::collections::BinaryHeap::from(used).into_sorted_vec();
-        let mut depths: Vec<u32> = used.iter().map(|&(f, _)| f).collect();
-        minimum_redundancy(&mut depths);
-        if depths.iter().all(|&d| d <= u32::from(limit)) {
-            let mut lengths = vec![0u8; freqs.len()];
-            for (&(_, symbol), &depth) in used.iter().zip(&depths) {
-                if let Some(slot) = lengths.get_mut(symbol) {
-                    *slot = depth as u8;
-                }
-            }
-            return lengths;
-        }
-        for entry in &mut used {
-            entry.0 = entry.0.div_ceil(2);
-        }
+}
+
+/// The largest frequency [`code_lengths`] counts exactly (so that
+/// `frequency << 9` fits a u32); a block's frequencies are at most its
+/// length, so only inputs past 8 MB are affected, and only in how short
+/// their codes are, not in whether they are valid.
+const MAX_FREQUENCY: u32 = (1 << 23) - 1;
+
+/// `used` (in symbol order) into `sorted` by frequency, then symbol: by
+/// counting when the frequencies are small (a session's always are),
+/// otherwise by a heap sort (far smaller in wasm than `sort_unstable`).
+fn sort_by_frequency(used: &[u32], sorted: &mut [u32]) {
+    const SMALL: usize = 512;
+    let max = used.iter().map(|&u| (u >> 9) as usize).max().unwrap_or(0);
+    if max >= SMALL {
+        let heap = std::collections::BinaryHeap::from(used.to_vec()).into_sorted_vec();
+        sorted.copy_from_slice(&heap);
+        return;
+    }
+    // A stable counting sort on the frequency keeps the symbol order.
+    let mut starts = [0u16; SMALL + 1];
+    for &u in used {
+        starts[(u >> 9) as usize + 1] += 1;
+    }
+    for f in 1..=max {
+        starts[f] += starts[f - 1];
+    }
+    for &u in used {
+        let slot = &mut starts[(u >> 9) as usize];
+        sorted[usize::from(*slot)] = u;
+        *slot += 1;
     }
 }
 
@@ -314,93 +399,118 @@ fn minimum_redundancy(a: &mut [u32]) {
     }
 }
 
-/// RFC 1951 section 3.2.2: codes from lengths.
-fn canonical(lengths: &[u8]) -> Vec<Code> {
+/// RFC 1951 section 3.2.2: codes from lengths, bit-reversed for sending
+/// (`codes` as long as `lengths`, and all zero: unused symbols are left so).
+const fn canonical(lengths: &[u8], codes: &mut [Code]) {
     let mut count = [0u16; 16];
-    for &l in lengths {
-        count[usize::from(l.min(15))] += 1;
+    let mut i = 0;
+    while i < lengths.len() {
+        count[(lengths[i] & 15) as usize] += 1;
+        i += 1;
     }
     count[0] = 0;
     let mut next = [0u16; 16];
     let mut code = 0u16;
-    for bits in 1..16 {
+    let mut bits = 1;
+    while bits < 16 {
         code = (code + count[bits - 1]) << 1;
         next[bits] = code;
+        bits += 1;
     }
-    lengths
-        .iter()
-        .map(|&len| {
-            let slot = &mut next[usize::from(len.min(15))];
-            let c = Code { bits: *slot, len };
-            if len > 0 {
-                *slot += 1;
-            }
-            c
-        })
-        .collect()
+    let mut symbol = 0;
+    while symbol < lengths.len() {
+        let len = lengths[symbol] & 15;
+        if len > 0 {
+            codes[symbol] = Code {
+                bits: next[len as usize].reverse_bits() >> (16 - len),
+                len,
+            };
+            next[len as usize] += 1;
+        }
+        symbol += 1;
+    }
 }
 
-/// The fixed literal/length code lengths of RFC 1951 section 3.2.6.
-fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
-    let litlen = (0..288).map(|s| match s {
-        0..=143 => 8,
-        144..=255 => 9,
-        256..=279 => 7,
-        _ => 8,
-    });
-    (litlen.collect(), vec![5; 30])
-}
-
-/// A code symbol with the value and count of its extra bits.
-type Symbol = (usize, u32, u32);
-
-/// The symbol, extra bits and their count of a token's literal/length and
-/// (for matches) distance parts.
-fn symbols(token: Token) -> (Symbol, Option<Symbol>) {
-    match token {
-        Token::Literal(b) => ((usize::from(b), 0, 0), None),
-        Token::Match { length, distance } => {
-            let (l, (lbase, lextra)) = code_for(&LENGTHS, usize::from(length));
-            let (d, (dbase, dextra)) = code_for(&DISTANCES, usize::from(distance));
-            (
-                (257 + l, u32::from(length - lbase), u32::from(lextra)),
-                Some((d, u32::from(distance - dbase), u32::from(dextra))),
-            )
+/// [`canonical`] at run time, walking only the symbols with a length
+/// (`lengths` is zero elsewhere, `codes` all zero).
+fn assign_codes(lengths: &[u8], used: &Used, codes: &mut [Code]) {
+    let mut next = [0u16; 16];
+    for symbol in used.iter() {
+        next[usize::from(lengths[symbol] & 15)] += 1;
+    }
+    next[0] = 0;
+    let mut code = 0u16;
+    let mut count = 0;
+    for slot in next.iter_mut() {
+        code = (code + count) << 1;
+        (count, *slot) = (*slot, code);
+    }
+    for symbol in used.iter() {
+        let len = lengths[symbol] & 15;
+        if len > 0 {
+            let slot = &mut next[usize::from(len)];
+            codes[symbol] = Code {
+                bits: slot.reverse_bits() >> (16 - len),
+                len,
+            };
+            *slot += 1;
         }
     }
 }
 
-/// The code-length sequence of a dynamic header, run-length coded with
-/// symbols 16 (repeat), 17 and 18 (zeros): (symbol, extra bits, count).
-fn run_lengths(lengths: &[u8]) -> Vec<(u8, u32, u32)> {
-    let mut out = Vec::new();
+/// The fixed code lengths of RFC 1951 section 3.2.6 (literal/length codes
+/// 286 and 287 exist but are never used).
+const fn fixed_lengths() -> ([u8; 288], [u8; DIST]) {
+    let mut litlen = [8u8; 288];
+    let mut s = 144;
+    while s < 256 {
+        litlen[s] = 9;
+        s += 1;
+    }
+    while s < 280 {
+        litlen[s] = 7;
+        s += 1;
+    }
+    (litlen, [5; DIST])
+}
+
+/// The fixed codes, built at compile time.
+static FIXED_LITLEN: [Code; 288] = {
+    let mut codes = [Code { bits: 0, len: 0 }; 288];
+    canonical(&fixed_lengths().0, &mut codes);
+    codes
+};
+static FIXED_DIST: [Code; DIST] = {
+    let mut codes = [Code { bits: 0, len: 0 }; DIST];
+    canonical(&fixed_lengths().1, &mut codes);
+    codes
+};
+
+/// Appends the code-length sequence of a dynamic header to `runs`,
+/// run-length coded with symbols 16 (repeat), 17 and 18 (zeros):
+/// (symbol, extra bits, their count).
+fn run_lengths(lengths: &[u8], runs: &mut Vec<(u8, u8, u8)>) {
     let mut i = 0;
     while let Some(&len) = lengths.get(i) {
-        let run = lengths
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&l| l == len)
-            .count();
+        let run = lengths[i..].iter().take_while(|&&l| l == len).count();
         if len == 0 && run >= 11 {
             let n = run.min(138);
-            out.push((18, (n - 11) as u32, 7));
+            runs.push((18, (n - 11) as u8, 7));
             i += n;
         } else if len == 0 && run >= 3 {
             let n = run.min(10);
-            out.push((17, (n - 3) as u32, 3));
+            runs.push((17, (n - 3) as u8, 3));
             i += n;
         } else if len != 0 && run >= 4 {
-            out.push((len, 0, 0));
+            runs.push((len, 0, 0));
             let n = (run - 1).min(6);
-            out.push((16, (n - 3) as u32, 2));
+            runs.push((16, (n - 3) as u8, 2));
             i += 1 + n;
         } else {
-            out.push((len, 0, 0));
+            runs.push((len, 0, 0));
             i += 1;
         }
     }
-    out
 }
 
 /// Order in which the code-length code's lengths are sent.
@@ -408,12 +518,12 @@ const CODE_LENGTH_ORDER: [usize; 19] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 
-/// Writes one final block of `tokens` with the given code lengths.
+/// Writes one final block of `tokens` in the given codes.
 fn write_block(
     w: &mut BitWriter,
     tokens: &[Token],
-    litlen: &[u8],
-    dist: &[u8],
+    litlen: &[Code],
+    dist: &[Code],
     header: Option<&DynamicHeader>,
 ) {
     w.put(1, 1); // final block
@@ -424,26 +534,31 @@ fn write_block(
             w.put((h.hlit - 257) as u32, 5);
             w.put((h.hdist - 1) as u32, 5);
             w.put((h.hclen - 4) as u32, 4);
-            for &symbol in CODE_LENGTH_ORDER.iter().take(h.hclen) {
+            for &symbol in &CODE_LENGTH_ORDER[..h.hclen] {
                 w.put(u32::from(h.cl_lengths[symbol]), 3);
             }
             for &(symbol, extra, count) in &h.runs {
-                w.put_code(h.cl_codes[usize::from(symbol)]);
-                w.put(extra, count);
+                w.put_code(
+                    h.cl_codes[usize::from(symbol)],
+                    u32::from(extra),
+                    u32::from(count),
+                );
             }
         }
     }
-    let (litlen, dist) = (canonical(litlen), canonical(dist));
     for &token in tokens {
-        let ((l, lx, lxn), d) = symbols(token);
-        w.put_code(litlen.get(l).copied().unwrap_or_default());
-        w.put(lx, lxn);
-        if let Some((d, dx, dxn)) = d {
-            w.put_code(dist.get(d).copied().unwrap_or_default());
-            w.put(dx, dxn);
+        let code = litlen[usize::from(token.symbol)];
+        w.put_code(code, u32::from(token.extra), u32::from(token.extra_len));
+        if token.is_match() {
+            let code = dist[usize::from(token.dist_symbol)];
+            w.put_code(
+                code,
+                u32::from(token.dist_extra),
+                u32::from(token.dist_extra_len),
+            );
         }
     }
-    w.put_code(litlen.get(256).copied().unwrap_or_default());
+    w.put_code(litlen[256], 0, 0);
 }
 
 /// A dynamic block's header: how many code lengths are sent, and the
@@ -452,40 +567,39 @@ struct DynamicHeader {
     hlit: usize,
     hdist: usize,
     hclen: usize,
-    cl_lengths: Vec<u8>,
-    cl_codes: Vec<Code>,
-    runs: Vec<(u8, u32, u32)>,
+    cl_lengths: [u8; 19],
+    cl_codes: [Code; 19],
+    runs: Vec<(u8, u8, u8)>,
 }
 
 impl DynamicHeader {
-    fn new(litlen: &[u8], dist: &[u8]) -> Self {
+    fn new(litlen: &[u8; LITLEN], dist: &[u8; DIST]) -> Self {
         let hlit = 257.max(litlen.iter().rposition(|&l| l > 0).map_or(0, |p| p + 1));
         let hdist = 1.max(dist.iter().rposition(|&l| l > 0).map_or(0, |p| p + 1));
-        let all: Vec<u8> = litlen
-            .iter()
-            .take(hlit)
-            .chain(dist.iter().take(hdist))
-            .copied()
-            .collect();
-        let runs = run_lengths(&all);
+        let mut all = [0u8; LITLEN + DIST];
+        all[..hlit].copy_from_slice(&litlen[..hlit]);
+        all[hlit..hlit + hdist].copy_from_slice(&dist[..hdist]);
+        let mut runs = Vec::with_capacity(64);
+        run_lengths(&all[..hlit + hdist], &mut runs);
         let mut cl_freq = [0u32; 19];
         for &(symbol, ..) in &runs {
-            if let Some(f) = cl_freq.get_mut(usize::from(symbol)) {
-                *f += 1;
-            }
+            cl_freq[usize::from(symbol)] += 1;
         }
-        let cl_lengths = code_lengths(&cl_freq, 7);
+        let mut cl_lengths = [0u8; 19];
+        let cl_coded = code_lengths(&cl_freq, &Used::of(&cl_freq), 7, &mut cl_lengths);
+        let mut cl_codes = [Code::default(); 19];
+        assign_codes(&cl_lengths, &cl_coded, &mut cl_codes);
         let hclen = 4.max(
             CODE_LENGTH_ORDER
                 .iter()
-                .rposition(|&s| cl_lengths.get(s).is_some_and(|&l| l > 0))
+                .rposition(|&s| cl_lengths[s] > 0)
                 .map_or(0, |p| p + 1),
         );
         DynamicHeader {
             hlit,
             hdist,
             hclen,
-            cl_codes: canonical(&cl_lengths),
+            cl_codes,
             cl_lengths,
             runs,
         }
@@ -496,16 +610,50 @@ impl DynamicHeader {
         let runs: u64 = self
             .runs
             .iter()
-            .map(|&(s, _, n)| {
-                u64::from(
-                    self.cl_lengths
-                        .get(usize::from(s))
-                        .copied()
-                        .unwrap_or_default(),
-                ) + u64::from(n)
-            })
+            .map(|&(s, _, n)| u64::from(self.cl_lengths[usize::from(s)]) + u64::from(n))
             .sum();
         14 + 3 * self.hclen as u64 + runs
+    }
+}
+
+/// A set of symbols (below 320), as bits: a session's block uses a few
+/// dozen of the 286 literal/length symbols, so everything that prices or
+/// builds its codes walks only these.
+#[derive(Clone, Copy, Default)]
+struct Used([u64; 5]);
+
+impl Used {
+    fn insert(&mut self, symbol: usize) {
+        self.0[symbol / 64 % 5] |= 1 << (symbol % 64);
+    }
+
+    fn contains(&self, symbol: usize) -> bool {
+        self.0[symbol / 64 % 5] & 1 << (symbol % 64) != 0
+    }
+
+    /// The symbols in order.
+    fn iter(&self) -> impl Iterator<Item = usize> + Clone + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    i * 64 + bit
+                })
+            })
+        })
+    }
+
+    /// The symbols with a non-zero count.
+    fn of(counts: &[u32]) -> Self {
+        let mut used = Used::default();
+        for (symbol, &c) in counts.iter().enumerate() {
+            if c > 0 {
+                used.insert(symbol);
+            }
+        }
+        used
     }
 }
 
@@ -513,92 +661,69 @@ impl DynamicHeader {
 /// (end of block included), and the extra bits its tokens carry: enough to
 /// price any code for the block without walking the tokens again.
 struct Histogram {
-    litlen: [u32; 286],
-    dist: [u32; 30],
-    /// The literal/length symbols that occur, as bits: a session uses a
-    /// few dozen of the 286, so the pricing below walks only these.
-    used: [u64; 5],
+    litlen: [u32; LITLEN],
+    dist: [u32; DIST],
+    /// The literal/length and distance symbols that occur.
+    used: Used,
+    dist_used: Used,
     matches: u64,
     extra_bits: u64,
 }
 
 impl Histogram {
-    fn of(tokens: &[Token]) -> Self {
+    /// The histogram of a block with no tokens yet: its end of block.
+    fn new() -> Self {
         let mut h = Histogram {
-            litlen: [0; 286],
-            dist: [0; 30],
-            used: [0; 5],
+            litlen: [0; LITLEN],
+            dist: [0; DIST],
+            used: Used::default(),
+            dist_used: Used::default(),
             matches: 0,
             extra_bits: 0,
         };
         h.litlen[256] = 1;
-        h.mark_used(256);
-        for &token in tokens {
-            let ((l, _, lxn), d) = symbols(token);
-            if let Some(f) = h.litlen.get_mut(l) {
-                *f += 1;
-                h.mark_used(l);
-            }
-            h.extra_bits += u64::from(lxn);
-            if let Some((d, _, dxn)) = d {
-                if let Some(f) = h.dist.get_mut(d) {
-                    *f += 1;
-                }
-                h.matches += 1;
-                h.extra_bits += u64::from(dxn);
-            }
-        }
+        h.used.insert(256);
         h
     }
 
-    fn mark_used(&mut self, symbol: usize) {
-        if let Some(word) = self.used.get_mut(symbol / 64) {
-            *word |= 1 << (symbol % 64);
+    fn add(&mut self, token: Token) {
+        let symbol = usize::from(token.symbol);
+        self.litlen[symbol] += 1;
+        self.used.insert(symbol);
+        if token.is_match() {
+            self.dist[usize::from(token.dist_symbol)] += 1;
+            self.dist_used.insert(usize::from(token.dist_symbol));
+            self.matches += 1;
+            self.extra_bits += u64::from(token.extra_len) + u64::from(token.dist_extra_len);
         }
     }
 
-    /// The literal/length symbols that occur, in order.
-    fn used(&self) -> impl Iterator<Item = u16> + Clone + '_ {
-        self.used.iter().enumerate().flat_map(|(i, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                (rest != 0).then(|| {
-                    let bit = rest.trailing_zeros();
-                    rest &= rest - 1;
-                    (i * 64) as u16 + bit as u16
-                })
-            })
-        })
-    }
-
-    fn count(&self, symbol: u16) -> u32 {
-        self.litlen
-            .get(usize::from(symbol))
-            .copied()
-            .unwrap_or_default()
+    fn count(&self, symbol: usize) -> u32 {
+        self.litlen[symbol]
     }
 
     /// The bits the block body takes with these code lengths.
     fn body_bits(&self, litlen: &[u8], dist: &[u8]) -> u64 {
-        let priced = |freqs: &[u32], lengths: &[u8]| -> u64 {
-            freqs
-                .iter()
-                .zip(lengths)
-                .map(|(&f, &l)| u64::from(f) * u64::from(l))
+        let priced = |freqs: &[u32], used: &Used, lengths: &[u8]| -> u64 {
+            used.iter()
+                .map(|s| u64::from(freqs[s]) * u64::from(lengths[s]))
                 .sum()
         };
-        priced(&self.litlen, litlen) + priced(&self.dist, dist) + self.extra_bits
+        priced(&self.litlen, &self.used, litlen)
+            + priced(&self.dist, &self.dist_used, dist)
+            + self.extra_bits
     }
 
     /// The bits the block body takes in the fixed codes (RFC 1951 3.2.6).
     fn fixed_bits(&self) -> u64 {
-        let length = |symbol: u16| match symbol {
+        let length = |symbol: usize| match symbol {
             0..=143 | 280.. => 8,
             144..=255 => 9,
             256..=279 => 7,
         };
         let literals_and_lengths: u64 = self
-            .used()
+            .used
+            .iter()
             .map(|s| u64::from(self.count(s)) * length(s))
             .sum();
         literals_and_lengths + 5 * self.matches + self.extra_bits
@@ -647,20 +772,20 @@ impl Histogram {
         };
         // `used` is in order: the gaps between used symbols are the runs of zeros.
         let (mut next, mut used_run) = (0, 0u32);
-        for symbol in self.used() {
-            let zeros = usize::from(symbol).saturating_sub(next);
+        for symbol in self.used.iter() {
+            let zeros = symbol.saturating_sub(next);
             if zeros > 0 {
                 entries[3] += used_run.div_ceil(7);
                 used_run = 0;
                 zero_run(zeros, &mut entries);
             }
             used_run += 1;
-            next = usize::from(symbol) + 1;
+            next = symbol + 1;
         }
         entries[3] += used_run.div_ceil(7);
         let coded = entropy_bits(entries.iter().copied())
-            + entropy_bits(self.used().map(|s| self.count(s)))
-            + entropy_bits(self.dist.iter().copied());
+            + entropy_bits(self.used.iter().map(|s| self.count(s)))
+            + entropy_bits(self.dist_used.iter().map(|s| self.dist[s]));
         // Rounded down, with room for the floating-point error.
         header_bits + (coded * (1.0 - 1e-9)).floor() as u64 + self.extra_bits
     }
@@ -693,43 +818,45 @@ pub fn zlib_compress_within(data: &[u8], max_len: usize) -> Option<Vec<u8>> {
     if limit < 7 {
         return None;
     }
-    let tokens = tokens(data);
-    let histogram = Histogram::of(&tokens);
+    let (tokens, histogram) = tokens(data);
     let fixed_cost = histogram.fixed_bits();
-    let fixed = |w: &mut BitWriter| {
-        let (litlen, dist) = fixed_lengths();
-        write_block(w, &tokens, &litlen, &dist, None)
-    };
+    let fixed = |w: &mut BitWriter| write_block(w, &tokens, &FIXED_LITLEN, &FIXED_DIST, None);
     // Small inputs that fixed codes already shrink by a quarter skip the
     // dynamic code: it could shave a little more, at the cost of building it.
     if data.len() < 1024 && (fixed_cost / 8 + 8) * 4 <= data.len() as u64 * 3 {
-        return (bytes_of(fixed_cost) <= limit).then(|| stream(data, fixed));
+        return (bytes_of(fixed_cost) <= limit).then(|| stream(data, fixed_cost, fixed));
     }
     // Building the dynamic code costs more than the rest of a small
     // session's encoding; most sessions are too short for it to win.
     if bytes_of(fixed_cost.min(histogram.dynamic_bits_at_least())) > limit {
         return None;
     }
-    let litlen = code_lengths(&histogram.litlen, 15);
-    let dist = code_lengths(&histogram.dist, 15);
+    let (mut litlen, mut dist) = ([0u8; LITLEN], [0u8; DIST]);
+    let litlen_coded = code_lengths(&histogram.litlen, &histogram.used, 15, &mut litlen);
+    let dist_coded = code_lengths(&histogram.dist, &histogram.dist_used, 15, &mut dist);
     let header = DynamicHeader::new(&litlen, &dist);
     let dynamic_cost = header.bits() + histogram.body_bits(&litlen, &dist);
     if bytes_of(dynamic_cost.min(fixed_cost)) > limit {
         return None;
     }
     Some(if dynamic_cost < fixed_cost {
-        stream(data, |w| {
-            write_block(w, &tokens, &litlen, &dist, Some(&header))
+        let (mut litlen_codes, mut dist_codes) =
+            ([Code::default(); LITLEN], [Code::default(); DIST]);
+        assign_codes(&litlen, &litlen_coded, &mut litlen_codes);
+        assign_codes(&dist, &dist_coded, &mut dist_codes);
+        stream(data, dynamic_cost, |w| {
+            write_block(w, &tokens, &litlen_codes, &dist_codes, Some(&header))
         })
     } else {
-        stream(data, fixed)
+        stream(data, fixed_cost, fixed)
     })
 }
 
-/// The zlib framing around one deflate block written by `block`.
-fn stream(data: &[u8], block: impl FnOnce(&mut BitWriter)) -> Vec<u8> {
+/// The zlib framing around one deflate block of `bits` (after its 3-bit
+/// header) written by `block`.
+fn stream(data: &[u8], bits: u64, block: impl FnOnce(&mut BitWriter)) -> Vec<u8> {
     let mut w = BitWriter {
-        out: Vec::with_capacity(data.len() / 2 + 16),
+        out: Vec::with_capacity((bits as usize + 3).div_ceil(8) + 6 + 4),
         acc: 0,
         len: 0,
     };
@@ -740,7 +867,8 @@ fn stream(data: &[u8], block: impl FnOnce(&mut BitWriter)) -> Vec<u8> {
     out
 }
 
-fn adler32(data: &[u8]) -> u32 {
+/// The Adler-32 checksum zlib streams end with.
+pub(crate) fn adler32(data: &[u8]) -> u32 {
     let (mut a, mut b) = (1u32, 0u32);
     // 5552 bytes is the most that can be summed before `b` could overflow.
     for chunk in data.chunks(5552) {
@@ -833,12 +961,10 @@ mod tests {
             let data: Vec<u8> = (0..len)
                 .map(|_| (next(alphabet) as u8).wrapping_mul(1 + next(2) as u8))
                 .collect();
-            let tokens = tokens(&data);
-            let histogram = Histogram::of(&tokens);
-            let (litlen, dist) = (
-                code_lengths(&histogram.litlen, 15),
-                code_lengths(&histogram.dist, 15),
-            );
+            let (_, histogram) = tokens(&data);
+            let (mut litlen, mut dist) = ([0u8; LITLEN], [0u8; DIST]);
+            code_lengths(&histogram.litlen, &histogram.used, 15, &mut litlen);
+            code_lengths(&histogram.dist, &histogram.dist_used, 15, &mut dist);
             let exact =
                 DynamicHeader::new(&litlen, &dist).bits() + histogram.body_bits(&litlen, &dist);
             let (fixed_litlen, fixed_dist) = fixed_lengths();
