@@ -4,10 +4,20 @@
 //! host (`Number(text)` and `String(x)`): its shortest digits are the ones
 //! Python picks (ties to the even digit), and the module then carries no
 //! float formatting or parsing code of its own, which is a fifth of it.
+//!
+//! Both ways, the floats sessions hold (prices, ratios: few digits, small
+//! exponents) are first tried by exact arithmetic alone, which needs no
+//! tables and no call to the host: a decimal of at most 15 digits times or
+//! over an exact power of ten is one correctly rounded operation
+//! (Clinger's fast path), and the shortest digits of `x` are the first
+//! `m / 10^f` that reads back as `x`, when only one candidate does.
 
 /// Python's `float(text)` for a JSON number literal (`1e400` is infinite,
 /// as in Python). `None` when `text` is not a number.
 pub fn parse(text: &str) -> Option<f64> {
+    if let Some(x) = parse_exact(text) {
+        return Some(x);
+    }
     #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
     {
         let parsed = host::number(text);
@@ -28,6 +38,9 @@ pub fn parse(text: &str) -> Option<f64> {
 /// sign ignored), and the exponent of the first: `x = d.ddd × 10^exp`. Of
 /// two equally short and equally close candidates, the even one.
 pub(crate) fn shortest(x: f64) -> (String, i32) {
+    if let Some(found) = shortest_exact(x.abs()) {
+        return found;
+    }
     #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
     {
         from_js_text(&host::string(x.abs()))
@@ -37,6 +50,122 @@ pub(crate) fn shortest(x: f64) -> (String, i32) {
         let (digits, exp) = split_scientific(&format!("{:e}", x.abs()));
         break_tie_to_even(x.abs(), digits, exp)
     }
+}
+
+/// The powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+/// 2^53: every integer below it is a double.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+/// `-?\d+(\.\d+)?([eE][-+]?\d+)?` with at most 15 significant digits and
+/// a decimal exponent within ±22: the mantissa and the power of ten are
+/// exact, so one multiplication or division rounds correctly. `None` for
+/// anything else (the general path decides).
+fn parse_exact(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let negative = bytes.first() == Some(&b'-');
+    let mut at = usize::from(negative);
+    let (mut mantissa, mut significant, mut exponent) = (0u64, 0u32, 0i32);
+    let mut digits = |at: &mut usize, fraction: bool| {
+        let start = *at;
+        while let Some(&b) = bytes.get(*at).filter(|b| b.is_ascii_digit()) {
+            if mantissa != 0 || b != b'0' {
+                significant += 1;
+            }
+            if significant > 15 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            exponent -= i32::from(fraction);
+            *at += 1;
+        }
+        (*at > start).then_some(())
+    };
+    digits(&mut at, false)?;
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        digits(&mut at, true)?;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        let sign = match bytes.get(at) {
+            Some(b'-') => -1,
+            Some(b'+') => 1,
+            _ => 0,
+        };
+        at += usize::from(sign != 0);
+        let start = at;
+        let mut e = 0i32;
+        while let Some(&b) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+            e = (e * 10 + i32::from(b - b'0')).min(1000);
+            at += 1;
+        }
+        if at == start {
+            return None;
+        }
+        exponent += if sign < 0 { -e } else { e };
+    }
+    if at != bytes.len() {
+        return None;
+    }
+    let m = mantissa as f64;
+    let x = match exponent {
+        0 => m,
+        1..=22 => m * POW10.get(exponent as usize)?,
+        -22..=-1 => m / POW10.get(exponent.unsigned_abs() as usize)?,
+        _ => return None,
+    };
+    Some(if negative { -x } else { x })
+}
+
+/// [`shortest`] of a finite positive `x` by exact arithmetic: for `f` =
+/// 0, 1, ... the integers `m` next to `x * 10^f` (below 2^53) are tried,
+/// and the first `f` where one, and only one, reads back as `x` (`m /
+/// 10^f`, correctly rounded, is `x`) gives the digits of `m`. Fewer
+/// fraction digits never read back, so these are the fewest digits; with
+/// two candidates (a tie, or two equally short) the general path decides.
+fn shortest_exact(x: f64) -> Option<(String, i32)> {
+    if !(x > 0.0 && x < EXACT_INTEGERS) {
+        return None;
+    }
+    for (f, &power) in POW10.iter().enumerate() {
+        let scaled = x * power;
+        if scaled >= EXACT_INTEGERS {
+            return None;
+        }
+        let nearest = scaled.round_ties_even();
+        let mut found = None;
+        for m in [nearest - 1.0, nearest, nearest + 1.0] {
+            if m > 0.0 && m / power == x {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(m as u64);
+            }
+        }
+        if let Some(m) = found {
+            let mut buffer = [0u8; 20];
+            let mut at = buffer.len();
+            let mut rest = m;
+            while rest > 0 {
+                at -= 1;
+                if let Some(slot) = buffer.get_mut(at) {
+                    *slot = b'0' + (rest % 10) as u8;
+                }
+                rest /= 10;
+            }
+            let all = buffer.get(at..).unwrap_or_default();
+            let exp = all.len() as i32 - 1 - f as i32;
+            let digits = std::str::from_utf8(all)
+                .unwrap_or_default()
+                .trim_end_matches('0');
+            return Some((digits.to_owned(), exp));
+        }
+    }
+    None
 }
 
 /// Python's `repr(x)`: the shortest round-trip digits, in fixed notation
@@ -216,6 +345,38 @@ mod tests {
         for (x, want) in cases {
             assert_eq!(repr(x), want, "{x:e}");
         }
+    }
+
+    #[test]
+    fn the_exact_paths_agree_with_the_general_ones() {
+        for text in [
+            "19.99",
+            "5.49",
+            "120.5",
+            "0.1",
+            "-0.0",
+            "1e22",
+            "123456789012345",
+            "1.5e-7",
+            "7e-23",
+            "1234567890123456",
+        ] {
+            let general: f64 = text.parse().unwrap();
+            match parse_exact(text) {
+                Some(x) => assert_eq!(x.to_bits(), general.to_bits(), "{text}"),
+                None => assert!(matches!(text, "7e-23" | "1234567890123456"), "{text}"),
+            }
+        }
+        for bad in ["", "-", "1.", ".5", "1e", "1e+", "+1", "1x", "0x10"] {
+            assert_eq!(parse_exact(bad), None, "{bad}");
+        }
+        // 19.99: the one candidate with two fraction digits; a tie goes to the general path.
+        assert_eq!(shortest_exact(19.99), Some(("1999".into(), 1)));
+        assert_eq!(shortest_exact(1500.0), Some(("15".into(), 3)));
+        assert_eq!(shortest_exact(0.001), Some(("1".into(), -3)));
+        assert_eq!(shortest_exact(2f64.powi(46) + 0.625), None);
+        assert_eq!(shortest_exact(5e-324), None);
+        assert_eq!(shortest_exact(1e300), None);
     }
 
     #[test]

@@ -166,22 +166,24 @@ fn write_float(out: &mut String, f: f64) {
     }
 }
 
-/// Appends a JSON string with Python's `ensure_ascii` escaping.
+/// Appends a JSON string with Python's `ensure_ascii` escaping: runs of
+/// printable ASCII other than `"` and `\\` are copied whole.
 pub fn write_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    let mut at = 0;
-    loop {
-        // Printable ASCII other than `"` and `\` goes out as is, a run at a time.
-        let run = s.as_bytes().get(at..).unwrap_or_default().iter();
-        let plain = run
-            .take_while(|&&b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
-            .count();
-        out.push_str(s.get(at..at + plain).unwrap_or_default());
-        at += plain;
-        let Some(c) = s.get(at..).and_then(|rest| rest.chars().next()) else {
+    let mut rest = s;
+    while let Some(plain) = rest
+        .bytes()
+        .position(|b| !matches!(b, b' '..=b'~') || b == b'"' || b == b'\\')
+    {
+        let Some((run, tail)) = rest.split_at_checked(plain) else {
             break;
         };
-        at += c.len_utf8();
+        out.push_str(run);
+        let Some(c) = tail.chars().next() else {
+            break;
+        };
+        rest = tail.get(c.len_utf8()..).unwrap_or_default();
         let escape = match c {
             '"' => "\\\"",
             '\\' => "\\\\",
@@ -194,17 +196,21 @@ pub fn write_string(out: &mut String, s: &str) {
                 let mut units = [0u16; 2];
                 for &mut unit in c.encode_utf16(&mut units) {
                     const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.push_str("\\u");
-                    for shift in [12, 8, 4, 0] {
-                        let digit = HEX.get(usize::from(unit >> shift & 15));
-                        out.push(char::from(digit.copied().unwrap_or(b'0')));
+                    let mut escaped = *b"\\u0000";
+                    for (slot, shift) in escaped.iter_mut().skip(2).zip([12, 8, 4, 0]) {
+                        *slot = HEX
+                            .get(usize::from(unit >> shift & 15))
+                            .copied()
+                            .unwrap_or(b'0');
                     }
+                    out.push_str(std::str::from_utf8(&escaped).unwrap_or_default());
                 }
                 continue;
             }
         };
         out.push_str(escape);
     }
+    out.push_str(rest);
     out.push('"');
 }
 
