@@ -1,25 +1,52 @@
-// The benchmark's request cycle, once per library, in code that runs both in
-// Node (bench/run.mjs) and inside workerd (bench/workerd.mjs bundles it).
+// The benchmark's request cycle, once per library and payload, in code that
+// runs both in Node (bench/run.mjs) and inside workerd (bench/workerd.mjs
+// bundles it).
 //
-// One cycle = parse a Cookie header holding four cookies, verify the session
-// cookie, deserialize it, read `user_id`, increment `visits`, set
-// `last_path`, serialize, sign (or seal), and produce the Set-Cookie string.
-// Every row gets the same header shape, with its session cookie written
-// beforehand by the library itself in its own format, and every row is
-// called the same way: `await cycle()` -> { setCookie, userId, visits }.
-// The header is a constant string per row: building a Request or a Context
-// is left out of every row alike (edge-sessions gets the raw header through
-// `fromCookieHeader`, the hono rows a stub whose `headers.get` returns it).
+// One cycle = parse a Cookie header holding the session cookie between
+// three others, verify the session cookie, deserialize it, check `user_id`,
+// increment `visits`, set `last_path`, serialize, sign (or seal), and
+// produce the Set-Cookie string. Each cycle reads the cookie the PREVIOUS
+// cycle set (as a browser sends it back), so every row verifies what it
+// wrote itself one cycle earlier, and the session grows by `last_path`
+// after the first cycle as in an application. Two payloads (PAYLOADS):
+// the two-key session, and the realistic one (a cart of three items with
+// prices, a CSRF token, a theme).
+//
+// Every row is built by `make(payload)` and called the same way:
+// `await cycle()` -> { setCookie, userId, visits }. Building a Request or a
+// Context is left out of every row alike (edge-sessions gets the raw header
+// through `fromCookieHeader`, the hono rows a stub whose `headers.get`
+// returns it).
 
-import { Sessions, memoryCache } from "edge-sessions";
+import * as full from "edge-sessions";
+import * as signed from "edge-sessions/signed";
+// The signed module's wasm-bindgen glue, already initialised by the entry
+// above (the same file, so the same instance): the floor under the JS API.
+import * as signedGlue from "../pkg/edge_sessions_signed.js";
 import { generateCookie, generateSignedCookie, getCookie, getSignedCookie } from "hono/cookie";
 import { useSession } from "@hono/session";
 import { getIronSession, sealData } from "iron-session";
 
-/** The native core's key (src/bin/bench_cycle.rs), shared by every row; >= 32 chars for iron-session. */
+/** The native core's key (tools/src/bin/bench_cycle.rs), shared by every row; >= 32 chars for iron-session. */
 export const SECRET = "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
 /** Django's SESSION_COOKIE_AGE default: every row's cookie lives two weeks. */
 export const MAX_AGE = 1209600;
+
+/** The sessions each row starts from (`visits` then counts the cycles). */
+export const PAYLOADS = {
+  "two-key": { user_id: 42, visits: 0 },
+  realistic: {
+    user_id: 12345,
+    cart: [
+      { id: 101, qty: 2, price: 19.99 },
+      { id: 205, qty: 1, price: 5.49 },
+      { id: 333, qty: 3, price: 120.5 },
+    ],
+    csrf: "a3f9c2e1b7d64f08a9e2c5b1d3f7e6a4",
+    theme: "dark",
+    visits: 0,
+  },
+};
 
 /** The Cookie header of every row: the session cookie third of four, as in bench_cycle.rs. */
 export function cookieHeader(name, value) {
@@ -27,38 +54,89 @@ export function cookieHeader(name, value) {
 }
 
 /** `name=value` of a Set-Cookie string -> value (still encoded, as a browser sends it back). */
-function cookieValue(setCookie) {
+export function cookieValue(setCookie) {
   const end = setCookie.indexOf(";");
   return setCookie.slice(setCookie.indexOf("=") + 1, end < 0 ? undefined : end);
+}
+
+/** Throws unless the cookie read back was the session written (every row checks `user_id` every cycle). */
+export function expectUser(userId, expected) {
+  if (userId !== expected) throw new Error(`the session did not read back: user_id ${userId}, expected ${expected}`);
 }
 
 // --- edge-sessions (the public JS API) ------------------------------------------
 
 /**
- * edge-sessions through `fromCookieHeader` -> get/set -> `processResponse`,
- * for any engine: `options` are the Sessions options past the secret key
- * (run.mjs adds the db row with its SQLite adapter).
+ * `lib`'s `fromCookieHeader` -> get/set -> `processResponse`, for any engine:
+ * `options` are the Sessions options past the secret key. `sync`: the
+ * module answers at once (`edge-sessions/signed`), so the row calls it as
+ * an application would, without `await`.
  */
-export async function edgeSessionsCycle(options) {
-  const sessions = new Sessions({ secretKey: SECRET, ...options });
-  const first = sessions.open();
-  await first.set("user_id", 42);
-  await first.set("visits", 0);
-  const written = (await first.processResponse(200)).setCookie;
-  const header = cookieHeader("sessionid", cookieValue(written));
-  return async () => {
-    const session = sessions.fromCookieHeader(header);
-    const userId = await session.get("user_id");
-    const visits = (await session.get("visits", 0)) + 1;
-    await session.set("visits", visits);
-    await session.set("last_path", "/cart");
-    const { setCookie } = await session.processResponse(200);
-    return { setCookie, userId, visits };
+export function edgeSessionsCycle(lib, options, { sync = false } = {}) {
+  return async (payload) => {
+    const start = PAYLOADS[payload];
+    const sessions = new lib.Sessions({ secretKey: SECRET, ...options });
+    const first = sessions.open();
+    await first.update(start);
+    let header = cookieHeader("sessionid", cookieValue((await first.processResponse(200)).setCookie));
+    if (sync) {
+      return async () => {
+        const session = sessions.fromCookieHeader(header);
+        const userId = session.get("user_id");
+        expectUser(userId, start.user_id);
+        const visits = session.get("visits", 0) + 1;
+        session.set("visits", visits);
+        session.set("last_path", "/cart");
+        const { setCookie } = session.processResponse(200);
+        header = cookieHeader("sessionid", cookieValue(setCookie));
+        return { setCookie, userId, visits };
+      };
+    }
+    return async () => {
+      const session = sessions.fromCookieHeader(header);
+      const userId = await session.get("user_id");
+      expectUser(userId, start.user_id);
+      const visits = (await session.get("visits", 0)) + 1;
+      await session.set("visits", visits);
+      await session.set("last_path", "/cart");
+      const { setCookie } = await session.processResponse(200);
+      header = cookieHeader("sessionid", cookieValue(setCookie));
+      return { setCookie, userId, visits };
+    };
   };
 }
 
-export const edgeSignedCookies = () => edgeSessionsCycle({ engine: "signed_cookies" });
-export const edgeCacheMemory = () => edgeSessionsCycle({ engine: "cache", cache: memoryCache() });
+export const edgeSigned = edgeSessionsCycle(signed, {}, { sync: true });
+export const edgeSignedCookies = edgeSessionsCycle(full, { engine: "signed_cookies" });
+export const edgeCacheMemory = edgeSessionsCycle(full, { engine: "cache", cache: full.memoryCache() });
+
+/**
+ * The floor under the JS API: the same cycle on the signed module's
+ * wasm-bindgen exports directly (no argument checks, no Session object, no
+ * error classes), the cookie written beforehand through the JS API (the
+ * format is the same).
+ */
+export async function wasmFloor(payload) {
+  const start = PAYLOADS[payload];
+  const first = new signed.Sessions({ secretKey: SECRET }).open();
+  first.update(start);
+  let header = cookieHeader("sessionid", cookieValue(first.processResponse(200).setCookie));
+  const core = signedGlue.SessionsCore.create(JSON.stringify({ secretKey: SECRET, engine: "signed_cookies" }), undefined, undefined, undefined, undefined);
+  if (core instanceof Error) throw core;
+  return async () => {
+    const session = core.fromCookieHeader(header, Date.now() / 1000);
+    const userId = session.get("user_id");
+    expectUser(userId, start.user_id);
+    const visits = (session.get("visits") ?? 0) + 1;
+    session.set("visits", visits, undefined);
+    session.set("last_path", "/cart", undefined);
+    const packed = session.finish(200, undefined);
+    session.free();
+    const setCookie = packed.slice(0, packed.indexOf("\0"));
+    header = cookieHeader("sessionid", cookieValue(setCookie));
+    return { setCookie, userId, visits };
+  };
+}
 
 // --- plain WebCrypto HMAC ------------------------------------------------------------
 
@@ -79,7 +157,7 @@ function b64urlDecode(text) {
 }
 
 /** Every pair of a Cookie header (first occurrence wins, as browsers send the most specific first). */
-function parseCookies(header) {
+export function parseCookies(header) {
   const cookies = {};
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");
@@ -91,28 +169,33 @@ function parseCookies(header) {
 }
 
 /**
- * The floor: what a hand-written signed cookie costs with crypto.subtle.
- * `base64url(json).base64url(HMAC-SHA256)`, the key imported once.
+ * A hand-written signed cookie with crypto.subtle:
+ * `base64url(json).base64url(HMAC-SHA256)`, the key imported once, no
+ * timestamp, no compression.
  */
-export async function webCryptoHmac() {
+export async function webCryptoHmac(payload) {
+  const start = PAYLOADS[payload];
   const key = await crypto.subtle.importKey("raw", encoder.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   const attributes = `; Max-Age=${MAX_AGE}; Path=/; HttpOnly; SameSite=Lax`;
   const write = async (data) => {
-    const payload = b64urlEncode(encoder.encode(JSON.stringify(data)));
-    const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(payload)));
-    return `session=${payload}.${b64urlEncode(signature)}${attributes}`;
+    const value = b64urlEncode(encoder.encode(JSON.stringify(data)));
+    const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(value)));
+    return `session=${value}.${b64urlEncode(signature)}${attributes}`;
   };
-  const header = cookieHeader("session", cookieValue(await write({ user_id: 42, visits: 0 })));
+  let header = cookieHeader("session", cookieValue(await write(start)));
   return async () => {
     const token = parseCookies(header).session;
     const dot = token.lastIndexOf(".");
-    const payload = token.slice(0, dot);
-    const ok = await crypto.subtle.verify("HMAC", key, b64urlDecode(token.slice(dot + 1)), encoder.encode(payload));
-    const data = ok ? JSON.parse(decoder.decode(b64urlDecode(payload))) : {};
+    const value = token.slice(0, dot);
+    const ok = await crypto.subtle.verify("HMAC", key, b64urlDecode(token.slice(dot + 1)), encoder.encode(value));
+    const data = ok ? JSON.parse(decoder.decode(b64urlDecode(value))) : {};
     const userId = data.user_id;
+    expectUser(userId, start.user_id);
     data.visits = (data.visits ?? 0) + 1;
     data.last_path = "/cart";
-    return { setCookie: await write(data), userId, visits: data.visits };
+    const setCookie = await write(data);
+    header = cookieHeader("session", cookieValue(setCookie));
+    return { setCookie, userId, visits: data.visits };
   };
 }
 
@@ -121,23 +204,27 @@ export async function webCryptoHmac() {
 const HONO_OPTIONS = { path: "/", httpOnly: true, sameSite: "Lax", maxAge: MAX_AGE };
 
 /** A stand-in for hono's Context: the cookie helpers read only `c.req.raw.headers.get("Cookie")`. */
-const honoContext = (header) => ({ req: { raw: { headers: { get: () => header } } } });
+const honoContext = (getHeader) => ({ req: { raw: { headers: { get: getHeader } } } });
 
 /**
  * `getSignedCookie` (hono/cookie) -> JSON -> `generateSignedCookie`, the
  * string-returning half of `setSignedCookie` (which only appends it to the
  * Context's headers). As the helpers do, the key is imported on every call.
  */
-export async function honoSignedCookie() {
-  const written = await generateSignedCookie("session", JSON.stringify({ user_id: 42, visits: 0 }), SECRET, HONO_OPTIONS);
-  const c = honoContext(cookieHeader("session", cookieValue(written)));
+export async function honoSignedCookie(payload) {
+  const start = PAYLOADS[payload];
+  const written = await generateSignedCookie("session", JSON.stringify(start), SECRET, HONO_OPTIONS);
+  let header = cookieHeader("session", cookieValue(written));
+  const c = honoContext(() => header);
   return async () => {
     const value = await getSignedCookie(c, SECRET, "session");
     const data = value ? JSON.parse(value) : {};
     const userId = data.user_id;
+    expectUser(userId, start.user_id);
     data.visits = (data.visits ?? 0) + 1;
     data.last_path = "/cart";
     const setCookie = await generateSignedCookie("session", JSON.stringify(data), SECRET, HONO_OPTIONS);
+    header = cookieHeader("session", cookieValue(setCookie));
     return { setCookie, userId, visits: data.visits };
   };
 }
@@ -151,7 +238,8 @@ export async function honoSignedCookie() {
  * handler reads and writes in one `update(fn)`, which decrypts once
  * (`get()` then `update()` would decrypt twice).
  */
-export async function honoSession() {
+export async function honoSession(payload) {
+  const start = PAYLOADS[payload];
   let out;
   const middleware = useSession({
     secret: SECRET,
@@ -159,21 +247,23 @@ export async function honoSession() {
     getCookie: (c, name) => getCookie(c, name),
     setCookie: (c, name, value, options) => { out = generateCookie(name, value, options); },
   });
-  const run = async (header, handler) => {
-    const c = { ...honoContext(header), var: {}, set(name, value) { this.var[name] = value; } };
+  const run = async (cookie, handler) => {
+    const c = { ...honoContext(() => cookie), var: {}, set(name, value) { this.var[name] = value; } };
     out = undefined;
     await middleware(c, () => handler(c.var.session));
     return out;
   };
-  const written = await run("", (session) => session.update({ user_id: 42, visits: 0 }));
-  const header = cookieHeader("sid", cookieValue(written));
+  const written = await run("", (session) => session.update(start));
+  let header = cookieHeader("sid", cookieValue(written));
   return async () => {
     let userId, visits;
     const setCookie = await run(header, (session) => session.update((data) => {
       userId = data?.user_id;
+      expectUser(userId, start.user_id);
       visits = (data?.visits ?? 0) + 1;
       return { ...data, visits, last_path: "/cart" };
     }));
+    header = cookieHeader("sid", cookieValue(setCookie));
     return { setCookie, userId, visits };
   };
 }
@@ -184,29 +274,34 @@ export async function honoSession() {
  * `getIronSession(req, res, options)` with Node-style stand-ins: `req.headers.cookie`
  * and a `res` whose `setHeader` receives the Set-Cookie list; `save()` seals and serializes.
  */
-export async function ironSession() {
+export async function ironSession(payload) {
+  const start = PAYLOADS[payload];
   const options = {
     password: SECRET,
     cookieName: "sessionid",
     ttl: MAX_AGE,
     cookieOptions: { secure: false, httpOnly: true, sameSite: "lax", path: "/" },
   };
-  const seal = await sealData({ user_id: 42, visits: 0 }, { password: SECRET, ttl: MAX_AGE });
+  const seal = await sealData(start, { password: SECRET, ttl: MAX_AGE });
   const req = { headers: { cookie: cookieHeader("sessionid", seal) } };
   return async () => {
     let setCookie;
     const res = { getHeader: () => undefined, setHeader: (_name, list) => { setCookie = list[0]; } };
     const session = await getIronSession(req, res, options);
     const userId = session.user_id;
+    expectUser(userId, start.user_id);
     session.visits = (session.visits ?? 0) + 1;
     session.last_path = "/cart";
     await session.save();
+    req.headers.cookie = cookieHeader("sessionid", cookieValue(setCookie));
     return { setCookie, userId, visits: session.visits };
   };
 }
 
-/** The rows every runtime with WebCrypto runs (Node and workerd), in table order. */
+/** The rows every runtime with WebCrypto runs (Node and workerd), in table order: [name, make(payload)]. */
 export const PORTABLE_ROWS = [
+  ["edge-sessions signed (js api)", edgeSigned],
+  ["edge-sessions wasm floor (raw exports)", wasmFloor],
   ["edge-sessions signed_cookies (js api)", edgeSignedCookies],
   ["edge-sessions cache+memory (js api)", edgeCacheMemory],
   ["iron-session 8", ironSession],
@@ -215,9 +310,13 @@ export const PORTABLE_ROWS = [
   ["plain WebCrypto HMAC", webCryptoHmac],
 ];
 
-/** Throws unless a cycle's result shows the cookie was verified and read (user_id 42, visits 1). */
-export function checkCycle(name, result) {
-  if (result?.userId !== 42 || result?.visits !== 1 || typeof result?.setCookie !== "string" || !result.setCookie.includes("=")) {
+/** A row's name with its payload: `name [payload]`. */
+export const rowName = (name, payload) => `${name} [${payload}]`;
+
+/** Throws unless a first cycle's result shows the cookie was verified and read (visits 1). */
+export function checkCycle(name, result, payload) {
+  const userId = PAYLOADS[payload].user_id;
+  if (result?.userId !== userId || result?.visits !== 1 || typeof result?.setCookie !== "string" || !result.setCookie.includes("=")) {
     throw new Error(`${name}: the cycle did not read the session back: ${JSON.stringify(result)}`);
   }
 }
