@@ -74,10 +74,12 @@ test-native:
 	exit $$status
 
 ## pkg/: the npm package (wasm + glue + js/), linked as node_modules/edge-sessions
-## so tests import it by name, as users do.
+## so tests import it by name, as users do; then the size guard (scripts/size-guard.mjs:
+## no float formatting or parsing code in any module, none past its budget).
 build:
 	scripts/build-pkg.sh
 	ln -sfn ../pkg node_modules/edge-sessions
+	node scripts/size-guard.mjs
 
 ## The wasm boundary in Node and headless Chromium (wasm-bindgen-test).
 test-wasm:

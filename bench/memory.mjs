@@ -22,7 +22,9 @@
 // Env: BENCH_MEMORY_CYCLES (default 1000000).
 
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { outDir } from "./out.mjs";
 import { fileURLToPath } from "node:url";
 import { fmt } from "./harness.mjs";
 
@@ -30,6 +32,8 @@ const SELF = fileURLToPath(import.meta.url);
 const TOTAL = Number(process.env.BENCH_MEMORY_CYCLES) || 1_000_000;
 const FIRST = 10_000;
 const CONTROL_GC_EVERY = 1000;
+/** The session every run cycles: the realistic one (cycles.mjs). */
+const PAYLOAD = "realistic";
 const checkpoints = (total) => [FIRST, ...(total / 10 > FIRST ? [Math.round(total / 10)] : []), total];
 
 if (process.argv[2] === "--child") {
@@ -38,7 +42,7 @@ if (process.argv[2] === "--child") {
   const gcEvery = Number(gcEveryArg);
   const { edgeSignedCookies, edgeCacheMemory, checkCycle } = await import("./cycles.mjs");
   const { initSync } = await import(new URL("edge_sessions.js", import.meta.resolve("edge-sessions/package.json")));
-  const cycle = await (engine === "cache" ? edgeCacheMemory() : edgeSignedCookies());
+  const cycle = await (engine === "cache" ? edgeCacheMemory : edgeSignedCookies)(PAYLOAD);
   const wasm = initSync(); // already initialised by the package: hands back its exports
   if (!(wasm?.memory instanceof WebAssembly.Memory)) throw new Error("cannot reach the wasm instance's memory");
   const table = wasm.__wbindgen_externrefs;
@@ -61,7 +65,7 @@ if (process.argv[2] === "--child") {
   const runTo = async (target) => {
     while (done < target) {
       const result = await cycle();
-      if (done === 0) checkCycle(engine, result);
+      if (done === 0) checkCycle(engine, result, PAYLOAD);
       done++;
       if (done % 100 === 0) await tick();
       if (gcEvery && done % gcEvery === 0) globalThis.gc();
@@ -138,5 +142,4 @@ for (const r of runs) {
 console.log("(wasmMemory: high-water mark of the wasm heap, never shrinks; tableLength: slots of wasm-bindgen's externref table;");
 console.log(" tableLive: slots still holding a JS value after gc, i.e. handles not given back)");
 
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/memory.json", import.meta.url), `${JSON.stringify({ runs, controls }, null, 2)}\n`);
+writeFileSync(path.join(outDir(), "memory.json"), `${JSON.stringify({ runs, controls }, null, 2)}\n`);

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # `make bench`: the whole benchmark suite in one run, figures printed, no
-# assertions on time. In order: the request cycle in Node (edge-sessions'
-# JS API on three engines, the native core, the npm peers), the cycle
+# assertions on time. In order: the request cycle in Node, on the two-key
+# and the realistic session (edge-sessions' signed entry, its raw-export
+# floor, the full module's engines, the native core, the npm peers), the cycle
 # inside workerd, cold start (Node, workerd), wasm size and what takes the
 # bytes, memory after 1M cycles against 10k. Results also land in
-# bench/results/*.json (latest.json: the Node table).
+# $BENCH_OUT (default target/bench/results/, ignored by git): latest.json
+# (the Node table, the `size` and `cold` lists), workerd.json,
+# coldstart.json, size.json, memory.json. `--record` then copies them to
+# bench/results/, the snapshot that is committed with the figures it backs.
 #
 # Needs pkg/ built (make build). Installs what is missing: bench/'s own
 # node_modules (npm ci --prefix bench; the root install is left alone),
-# the root tooling (miniflare, esbuild, binaryen) if absent, twiggy.
+# the root tooling (miniflare, esbuild, binaryen) if absent.
 # Env knobs: BENCH_SAMPLES, BENCH_TARGET_MS, BENCH_WORKERD_TARGET_MS,
-# BENCH_COLD_RUNS, BENCH_COLD_WORKERD_RUNS, BENCH_MEMORY_CYCLES.
+# BENCH_ROWS, BENCH_PAYLOADS, BENCH_COLD_RUNS, BENCH_COLD_WORKERD_RUNS,
+# BENCH_MEMORY_CYCLES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -27,8 +32,9 @@ fi
 if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
   npm ci --prefix bench --no-audit --no-fund
 fi
-command -v twiggy >/dev/null || cargo install twiggy --locked || cargo install twiggy
-cargo build --release --quiet --bin bench_cycle
+cargo build --release --quiet -p edge-sessions-tools --bin bench_cycle
+export BENCH_OUT="${BENCH_OUT:-target/bench/results}"
+rm -f "$BENCH_OUT"/*.json
 
 failed=()
 step() {
@@ -51,4 +57,8 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "bench: failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "bench: done in ${SECONDS} s; results in bench/results/"
+if [ "${1:-}" = "--record" ]; then
+  cp "$BENCH_OUT"/*.json bench/results/
+  echo "bench: recorded in bench/results/"
+fi
+echo "bench: done in ${SECONDS} s; results in $BENCH_OUT/"

@@ -1,11 +1,11 @@
 // The Worker of bench/workerd.mjs (bundled by bench/bundle.mjs): the rows of
-// cycles.mjs that run on WebCrypto alone, timed inside workerd.
+// cycles.mjs that run on WebCrypto alone, once per payload, timed inside workerd.
 //   /clock             how the worker's clock behaves during synchronous code
 //   /rows              the row names (builds and checks every row once)
 //   /sample?row=i&n=N  N awaited cycles -> { ms } by the worker's own clock
 //   /noop              nothing: the round-trip baseline
 
-import { PORTABLE_ROWS, checkCycle } from "./cycles.mjs";
+import { PAYLOADS, PORTABLE_ROWS, checkCycle, rowName } from "./cycles.mjs";
 import { timeBatch } from "./harness.mjs";
 
 const now = () => performance.now();
@@ -13,11 +13,14 @@ let rows;
 
 async function setup() {
   rows ??= await Promise.all(
-    PORTABLE_ROWS.map(async ([name, make]) => {
-      const cycle = await make();
-      checkCycle(name, await cycle());
-      return { name, cycle };
-    }),
+    Object.keys(PAYLOADS).flatMap((payload) =>
+      PORTABLE_ROWS.map(async ([row, make]) => {
+        const name = rowName(row, payload);
+        const cycle = await make(payload);
+        checkCycle(name, await cycle(), payload);
+        return { name, cycle };
+      }),
+    ),
   );
   return rows;
 }

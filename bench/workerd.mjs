@@ -14,18 +14,20 @@
 //               trip of an empty request, divided by N (a cross-check, and
 //               the measure when the in-worker clock is frozen).
 // Rows are interleaved round-robin as in run.mjs, warm-up until stable first.
-// Writes bench/results/workerd.json (same row shape as latest.json).
+// Writes $BENCH_OUT/workerd.json (same row shape as latest.json).
 // Env: BENCH_SAMPLES (default 25, at least 20), BENCH_WORKERD_TARGET_MS (default 30).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { bundleWorker, workerOptions } from "./bundle.mjs";
 import { fmt, formatTable, quantile, summarize } from "./harness.mjs";
+import { PAYLOADS, rowName } from "./cycles.mjs";
+import { outDir } from "./out.mjs";
 
 const SAMPLES = Math.max(20, Number(process.env.BENCH_SAMPLES) || 25);
 const TARGET_MS = Number(process.env.BENCH_WORKERD_TARGET_MS) || 30;
-const BASELINE = "edge-sessions signed_cookies (js api)";
 const median = (list) => quantile([...list].sort((a, b) => a - b), 0.5);
 
 console.log("\n== request cycle inside workerd (Miniflare) ==");
@@ -100,7 +102,7 @@ try {
 
   const noop = noopNow();
   let node = [];
-  const latest = new URL("./results/latest.json", import.meta.url);
+  const latest = path.join(outDir(), "latest.json");
   if (existsSync(latest)) node = JSON.parse(readFileSync(latest, "utf8")).rows;
   const results = rows.map((row) => ({
     name: row.name,
@@ -108,22 +110,32 @@ try {
     batch: row.batch,
     roundTripUs: (median(row.rtDiffs) * 1000) / row.batch,
   }));
-  console.log();
-  console.log(
-    formatTable(results, { "× signed_cookies": BASELINE }, [
-      ["round-trip µs", (r) => (r.roundTripUs > 0 ? fmt(r.roundTripUs) : "noise")],
-      ["× Node", (r) => {
-        const n = node.find((x) => x.name === r.name)?.median_us;
-        return n ? `${fmt(r.median_us / n)}×` : undefined;
-      }],
-    ]),
-  );
+  for (const payload of Object.keys(PAYLOADS)) {
+    const mine = results.filter((r) => r.name.endsWith(`[${payload}]`));
+    console.log(`\n-- payload: ${payload}`);
+    console.log(
+      formatTable(
+        mine,
+        {
+          "× signed": rowName("edge-sessions signed (js api)", payload),
+          "× floor": rowName("edge-sessions wasm floor (raw exports)", payload),
+          "× WebCrypto": rowName("plain WebCrypto HMAC", payload),
+        },
+        [
+          ["round-trip µs", (r) => (r.roundTripUs > 0 ? fmt(r.roundTripUs) : "noise")],
+          ["× Node", (r) => {
+            const n = node.find((x) => x.name === r.name)?.median_us;
+            return n ? `${fmt(r.median_us / n)}×` : undefined;
+          }],
+        ],
+      ),
+    );
+  }
   console.log(
     `round-trip µs: median over rounds of (request wall time - that round's empty request, median ${fmt(noop)} ms) / cycles per sample; ` +
-      `"noise" when the round trip's jitter exceeds the work; × Node: against bench/results/latest.json`,
+      `"noise" when the round trip's jitter exceeds the work; × Node: against this run's latest.json`,
   );
 
-  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   const json = {
     method: inWorker ? "in-worker performance.now()" : "round trip minus empty request",
     clock,
@@ -131,7 +143,7 @@ try {
       name, median_us, p25_us, p75_us, samples, round_trip_us: Math.round(roundTripUs * 1000) / 1000,
     })),
   };
-  writeFileSync(new URL("./results/workerd.json", import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(path.join(outDir(), "workerd.json"), `${JSON.stringify(json, null, 2)}\n`);
 } finally {
   await mf.dispose();
   bundle.remove();
