@@ -1,7 +1,9 @@
 // The runtime suite under Bun, importing the package as a Bun user would
 // (the `bun` exports condition). Run: bun tests/runtime/bun.run.mjs
-import * as lib from "edge-sessions";
-import { runSuite, report } from "./suite.js";
+import * as full from "edge-sessions";
+import * as signed from "edge-sessions/signed";
+import { ENTRIES, runSuite, report } from "./suite.js";
 
-console.log(`bun: edge-sessions -> ${import.meta.resolve("edge-sessions")}`);
-if (!report("bun", await runSuite(lib))) process.exit(1);
+for (const entry of ENTRIES) console.log(`bun: ${entry} -> ${import.meta.resolve(entry)}`);
+const results = [...(await runSuite(full, `${ENTRIES[0]}: `)), ...(await runSuite(signed, `${ENTRIES[1]}: `))];
+if (!report("bun", results)) process.exit(1);

@@ -12,15 +12,16 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 
 // Browsers read no package.json: the import map names what the `browser` condition does.
-const entry = "/" + path.relative(ROOT, resolveEntry(["browser", "import", "default"])).split(path.sep).join("/");
+const served = (subpath) => "/" + path.relative(ROOT, resolveEntry(["browser", "import", "default"], subpath)).split(path.sep).join("/");
+const imports = { "edge-sessions": served("."), "edge-sessions/signed": served("./signed") };
 const PAGE = `<!doctype html>
 <link rel="icon" href="data:,">
-<script type="importmap">${JSON.stringify({ imports: { "edge-sessions": entry } })}</script>
+<script type="importmap">${JSON.stringify({ imports })}</script>
 <script type="module">
-  import { runSuite, FETCH_DROPS_COOKIES } from "/tests/runtime/suite.js";
+  import { ENTRIES, runSuite, FETCH_DROPS_COOKIES } from "/tests/runtime/suite.js";
   try {
-    const lib = await import("edge-sessions");
-    const results = await runSuite(lib);
+    const results = [];
+    for (const entry of ENTRIES) results.push(...(await runSuite(await import(entry), entry + ": ")));
     window.suiteDone = { resolved: import.meta.resolve("edge-sessions"), userAgent: navigator.userAgent,
       dropsCookies: FETCH_DROPS_COOKIES, results };
   } catch (error) {

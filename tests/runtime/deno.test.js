@@ -1,13 +1,15 @@
 // The runtime suite under `deno test`, one Deno.test per case. Run from the repo root:
-//   deno test --no-check --allow-read=pkg/edge_sessions_bg.wasm tests/runtime/deno.test.js
+//   deno test --no-check --allow-read=pkg/edge_sessions_bg.wasm,pkg/edge_sessions_signed_bg.wasm tests/runtime/deno.test.js
 // (node.js reads the .wasm, nothing else; --no-check: Deno would type-check the
 // package's .d.ts against @types/node, which this workspace does not install.)
-import * as lib from "edge-sessions";
-import { suite } from "./suite.js";
+import * as full from "edge-sessions";
+import * as signed from "edge-sessions/signed";
+import { ENTRIES, suite } from "./suite.js";
 
-console.log(`deno: edge-sessions -> ${import.meta.resolve("edge-sessions")}`);
+for (const entry of ENTRIES) console.log(`deno: ${entry} -> ${import.meta.resolve(entry)}`);
 
-const tests = suite(lib);
+// Every test of each entry point, named after it.
+const tests = [full, signed].flatMap((lib, i) => suite(lib).map((t) => ({ ...t, name: `${ENTRIES[i]}: ${t.name}` })));
 if (tests.length === 0) throw new Error("deno: the suite has no tests");
 
 let passed = 0;

@@ -1,12 +1,14 @@
 // The runtime suite under node:test, importing the package as a Node user would.
 // Run from anywhere: node tests/runtime/node.test.mjs
 import { test, after } from "node:test";
-import * as lib from "edge-sessions";
-import { suite } from "./suite.js";
+import * as full from "edge-sessions";
+import * as signed from "edge-sessions/signed";
+import { ENTRIES, suite } from "./suite.js";
 
-console.log(`node: edge-sessions -> ${import.meta.resolve("edge-sessions")}`);
+for (const entry of ENTRIES) console.log(`node: ${entry} -> ${import.meta.resolve(entry)}`);
 
-const tests = suite(lib);
+// Every test of each entry point, named after it.
+const tests = [full, signed].flatMap((lib, i) => suite(lib).map((t) => ({ ...t, name: `${ENTRIES[i]}: ${t.name}` })));
 if (tests.length === 0) throw new Error("node: the suite has no tests");
 
 let passed = 0;

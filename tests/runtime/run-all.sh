@@ -26,7 +26,7 @@ start() {
 
 start node     node tests/runtime/node.test.mjs
 # --allow-read only for the .wasm node.js reads; --no-check: see deno.test.js.
-start deno     "$bin/deno" test --no-check --allow-read=pkg/edge_sessions_bg.wasm tests/runtime/deno.test.js
+start deno     "$bin/deno" test --no-check --allow-read=pkg/edge_sessions_bg.wasm,pkg/edge_sessions_signed_bg.wasm tests/runtime/deno.test.js
 start bun      "$bin/bun" tests/runtime/bun.run.mjs
 start workerd  node tests/runtime/workerd.run.mjs
 start chromium node tests/runtime/chromium.run.mjs

@@ -1,6 +1,9 @@
 // Runtime-agnostic checks of the built package: web-standard APIs only, so
 // the same file runs in Node, Deno, Bun, workerd and a browser page.
-// `suite(lib)` takes the imported package module and returns `{ name, fn }` tests.
+// `suite(lib)` takes an imported entry point of the package and returns
+// `{ name, fn }` tests: every test that applies to it. The full entry
+// (`edge-sessions`) gets them all; the signed entry (`edge-sessions/signed`,
+// no storage engines) the ones on signing and signed_cookies, plus its own.
 
 export const ORACLE_KEY = "oracle-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-!@#$%^&*()";
 const NOW = 1700000000;
@@ -72,6 +75,8 @@ const counter = async (_request, session) => {
 
 export function suite(lib) {
   const { dumps, loads, Signer, withSession, Sessions, memoryCache } = lib;
+  // The signed entry ships no storage adapters and answers synchronously.
+  const signedEntry = memoryCache === undefined;
   const signed = { secretKey: ORACLE_KEY, engine: "signed_cookies", now: () => NOW };
 
   /** First request sets a cookie; the second sends it back and sees the value incremented. */
@@ -118,14 +123,6 @@ export function suite(lib) {
     },
 
     "signed_cookies session: cookie set, then read back and incremented": () => roundTrip(signed),
-
-    "cache session over memoryCache: cookie set, then read back and incremented": async () => {
-      const cache = memoryCache();
-      const [first, second] = await roundTrip({ secretKey: ORACLE_KEY, engine: "cache", cache });
-      equal(cache.size, 1, "cache entries");
-      // An unchanged key: the cache engine saves in place, so no new cookie value.
-      equal(cookieHeader(second), cookieHeader(first), "session key kept");
-    },
 
     "Set-Cookie has Django's exact format": async () => {
       const app = withSession(async (_r, session) => {
@@ -196,6 +193,18 @@ export function suite(lib) {
       await throws(() => withSession(counter, { secretKey: "k", cookieAgeTypo: 1 }), lib.InvalidSetting, "InvalidSetting");
     },
 
+  };
+
+  // The storage engines: the full entry only.
+  const storeTests = {
+    "cache session over memoryCache: cookie set, then read back and incremented": async () => {
+      const cache = memoryCache();
+      const [first, second] = await roundTrip({ secretKey: ORACLE_KEY, engine: "cache", cache });
+      equal(cache.size, 1, "cache entries");
+      // An unchanged key: the cache engine saves in place, so no new cookie value.
+      equal(cookieHeader(second), cookieHeader(first), "session key kept");
+    },
+
     "a throwing cache adapter: empty session on load, StorageError with cause on save": async () => {
       const cause = new Error("cache down");
       const fail = () => { throw cause; };
@@ -223,18 +232,40 @@ export function suite(lib) {
       equal(keys.size, 20, "distinct keys");
     },
   };
-  return Object.entries(tests).map(([name, fn]) => ({ name, fn }));
+
+  // The signed entry's own promises: no Promise anywhere, other engines refused.
+  const signedEntryTests = {
+    "the signed entry answers at once, without a Promise": () => {
+      const sessions = new Sessions(signed);
+      const session = sessions.open();
+      const set = session.set("a", 1);
+      ok(!(set instanceof Promise), "set() returned a Promise");
+      equal(session.get("a"), 1, "get() after set()");
+      const { setCookie } = session.processResponse(200);
+      ok(/^sessionid=/.test(setCookie), `Set-Cookie: ${setCookie}`);
+      equal(sessions.fromCookieHeader(`theme=dark; ${setCookie.split(";")[0]}`).get("a"), 1, "read back");
+    },
+
+    "the signed entry refuses other engines, naming the full import": async () => {
+      for (const engine of ["db", "cache", "cached_db", "file"]) {
+        const error = await throws(() => new Sessions({ secretKey: "k", engine }), lib.InvalidSetting, "InvalidSetting");
+        ok(error.message.includes('from "edge-sessions"'), `message names the full import: ${error.message}`);
+      }
+    },
+  };
+
+  return Object.entries({ ...tests, ...(signedEntry ? signedEntryTests : storeTests) }).map(([name, fn]) => ({ name, fn }));
 }
 
-/** Runs every test; `{ name, ok, error }` per test (for runners without their own harness). */
-export async function runSuite(lib) {
+/** Runs every test; `{ name, ok, error }` per test, names prefixed by `entry` (for runners without their own harness). */
+export async function runSuite(lib, entry = "") {
   const results = [];
   for (const { name, fn } of suite(lib)) {
     try {
       await fn();
-      results.push({ name, ok: true });
+      results.push({ name: `${entry}${name}`, ok: true });
     } catch (error) {
-      results.push({ name, ok: false, error: `${error?.name}: ${error?.message}` });
+      results.push({ name: `${entry}${name}`, ok: false, error: `${error?.name}: ${error?.message}` });
     }
   }
   return results;
@@ -247,3 +278,6 @@ export function report(runtime, results, log = console.log) {
   log(`${runtime}: ${passed} passed, ${results.length - passed} failed`);
   return passed > 0 && passed === results.length;
 }
+
+/** The entry points the suite runs on, by import specifier. */
+export const ENTRIES = ["edge-sessions", "edge-sessions/signed"];

@@ -5,17 +5,20 @@ import path from "node:path";
 import { packageEntry, packageImports, ROOT, startWorker } from "../support/workerd.mjs";
 import { report } from "./suite.js";
 
-console.log(`workerd: edge-sessions -> ${packageEntry()}`);
+console.log(`workerd: edge-sessions -> ${packageEntry()}, edge-sessions/signed -> ${packageEntry("./signed")}`);
 
 // An in-memory worker beside suite.js; Miniflare follows its static imports
-// (entry -> edge_sessions.js, api.js, errors.js, adapters/memory.js, the .wasm).
+// (entry -> edge_sessions.js, api.js, errors.js, adapters/memory.js, the .wasm;
+// the signed entry -> its own glue and .wasm).
 const scriptPath = path.join(ROOT, "tests/runtime/workerd.worker.mjs");
 const script = `
 ${packageImports(scriptPath)}
-import { runSuite, FETCH_DROPS_COOKIES } from "./suite.js";
+import * as signed from ${JSON.stringify(`./${path.relative(path.dirname(scriptPath), packageEntry("./signed"))}`)};
+import { ENTRIES, runSuite, FETCH_DROPS_COOKIES } from "./suite.js";
 export default {
   async fetch() {
-    return Response.json({ userAgent: navigator.userAgent, dropsCookies: FETCH_DROPS_COOKIES, results: await runSuite(lib) });
+    const results = [...(await runSuite(lib, \`\${ENTRIES[0]}: \`)), ...(await runSuite(signed, \`\${ENTRIES[1]}: \`))];
+    return Response.json({ userAgent: navigator.userAgent, dropsCookies: FETCH_DROPS_COOKIES, results });
   },
 };`;
 

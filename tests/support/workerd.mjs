@@ -46,8 +46,8 @@ export const COMPATIBILITY_DATE = "2026-01-01";
 export const NODE_DRIVERS_DATE = "2026-07-01";
 
 /** The absolute path of the package's entry for workerd (through its `exports`). */
-export function packageEntry() {
-  return resolveEntry([...WORKERD_CONDITIONS, "import", "default"]);
+export function packageEntry(subpath = ".") {
+  return resolveEntry([...WORKERD_CONDITIONS, "import", "default"], subpath);
 }
 
 /** The package's Workers adapters: file in pkg/adapters -> the names a test Worker imports. */
