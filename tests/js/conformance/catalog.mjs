@@ -3,7 +3,7 @@
 // counts than meta announces, or one this runner does not know, is a
 // failure, never silently skipped.
 
-import { describe, Fail, isDict, Skip } from "./check.mjs";
+import { describe, Fail, isDict, NotApplicable, Skip } from "./check.mjs";
 import { fileKey, sessionKeyValidation, clearsessions } from "./keys.mjs";
 import { scenario } from "./middleware.mjs";
 import * as primitives from "./primitives.mjs";
@@ -45,7 +45,7 @@ const isGroup = (name) => [...CATEGORIES.keys()].some((c) => c.startsWith(`${nam
 
 /**
  * Every entry to report, in order, as [id, run] where run() resolves to
- * ["pass"] | ["fail", why] | ["skip", why]; the file's shape problems
+ * ["pass"] | ["fail", why] | ["skip", why] | ["n/a", why]; the file's shape problems
  * come out as failing entries too.
  */
 export function* entries(vectors, oracle) {
@@ -106,6 +106,7 @@ async function verdict(run, oracle, vector, usesSettings) {
     return ["pass"];
   } catch (e) {
     if (e instanceof Skip) return ["skip", e.message];
+    if (e instanceof NotApplicable) return ["n/a", e.message];
     if (e instanceof Fail) return ["fail", e.message];
     return ["fail", `unexpected ${describe(e)}`];
   }

@@ -3,11 +3,13 @@
 // tokens (byte equality, or equivalence for compressed ones).
 
 import { inflateSync, deflateSync } from "node:zlib";
-import { TimestampSigner, signing } from "edge-sessions";
+import { TimestampSigner, signing } from "./lib.mjs";
 import { PyNumber } from "./read.mjs";
 
 export class Fail extends Error {}
 export class Skip extends Error {}
+/** A vector for what the entry under replay does not ship (another engine than signed_cookies in edge-sessions/signed). */
+export class NotApplicable extends Error {}
 export const fail = (why) => { throw new Fail(why); };
 
 export const show = (v) => {

@@ -2,7 +2,7 @@
 // replayed on a session, the state the oracle records after each, and how
 // a session key the store made up is shown.
 
-import { EdgeSessionsError } from "edge-sessions";
+import { EdgeSessionsError } from "./lib.mjs";
 import { fail, isDict, num, pythonException, show } from "./check.mjs";
 import { stringsIn } from "./read.mjs";
 

@@ -7,8 +7,8 @@
 // key only; for any other setting, every vector replayed through settings.
 
 import { createHash, createHmac } from "node:crypto";
-import { Sessions } from "edge-sessions";
-import { fail, isDict, num, show } from "./check.mjs";
+import { fail, isDict, NotApplicable, num, show } from "./check.mjs";
+import { ENTRY, HAS_STORES, Sessions } from "./lib.mjs";
 import { PyNumber, stringsIn } from "./read.mjs";
 import { dbDate, newStores } from "./stores.mjs";
 
@@ -182,20 +182,18 @@ export class Oracle {
     return Number.isFinite(this.now) ? this.now : fail("neither the vector nor meta gives a clock (now / NOW)");
   }
 
-  /** `Sessions` with the oracle's settings, every memory adapter and the stores' clock. */
+  /**
+   * `Sessions` with the oracle's settings, every memory adapter and the
+   * stores' clock. On an entry without storage engines, the signed_cookies
+   * engine alone and no adapters; any other engine is NotApplicable.
+   */
   sessions(stores, settings = {}, secrets = this) {
-    return new Sessions({
-      secretKey: secrets.secret,
-      secretKeyFallbacks: secrets.fallbacks,
-      engine: "signed_cookies",
-      ...this.options,
-      ...this.cacheOptions,
-      ...settings,
-      cache: stores.cache,
-      db: stores.db,
-      files: stores.files,
-      now: () => stores.clock.t,
-    });
+    const options = { secretKey: secrets.secret, secretKeyFallbacks: secrets.fallbacks, engine: "signed_cookies", ...this.options, ...this.cacheOptions, ...settings };
+    if (HAS_STORES) return new Sessions({ ...options, cache: stores.cache, db: stores.db, files: stores.files, now: () => stores.clock.t });
+    // Engines by short or dotted name (`django.contrib.sessions.backends.db`); others are the entry's to refuse.
+    const engine = String(options.engine).split(".").pop();
+    if (["db", "cache", "cached_db", "file"].includes(engine)) throw new NotApplicable(`${ENTRY} ships no ${engine} engine`);
+    return new Sessions({ ...options, now: () => stores.clock.t });
   }
 
   /**

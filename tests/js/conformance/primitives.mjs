@@ -1,7 +1,7 @@
 // primitives: base62, base64, salted_hmac, base64_hmac, Signer and
 // TimestampSigner of django.core.signing.
 
-import { Signer, TimestampSigner, signing } from "edge-sessions";
+import { Signer, TimestampSigner, signing } from "./lib.mjs";
 // salted_hmac with SHA-1 (Django's default) and SHA-512 is the digests module's.
 import { base64Hmac as anyBase64Hmac, saltedHmac as anySaltedHmac } from "edge-sessions/digests";
 import { PyNumber } from "./read.mjs";

@@ -1,7 +1,7 @@
 // signing_dumps, verification and session_encode: signing.dumps,
 // signing.loads with SessionBase.decode, and SessionBase.encode.
 
-import { BadSignature, dumps, loads } from "edge-sessions";
+import { BadSignature, dumps, loads } from "./lib.mjs";
 import {
   expectEq, expectJson, expectOutcome, expectToken, fail, isDict, items, num, show, text, tokenJson,
 } from "./check.mjs";

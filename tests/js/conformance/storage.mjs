@@ -3,7 +3,8 @@
 // refilling its cache, and a failing cache under cached_db.
 
 import { randomBytes } from "node:crypto";
-import { loads, memoryCache } from "edge-sessions";
+import { memoryCache } from "edge-sessions";
+import { loads } from "./lib.mjs";
 import { describe, expectEq, expectJson, fail, isDict, items, number, text } from "./check.mjs";
 import { applyOp } from "./ops.mjs";
 import { KEY_SALT_PREFIX } from "./oracle.mjs";
