@@ -26,21 +26,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fmt, quantile } from "./harness.mjs";
 import { mergeLatest, outDir } from "./out.mjs";
+import { PAYLOADS, SECRET } from "./payloads.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const [, , flag, mode, entryName] = process.argv;
-const SECRET = "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
-const SESSION = {
-  user_id: 12345,
-  cart: [
-    { id: 101, qty: 2, price: 19.99 },
-    { id: 205, qty: 1, price: 5.49 },
-    { id: 333, qty: 3, price: 120.5 },
-  ],
-  csrf: "a3f9c2e1b7d64f08a9e2c5b1d3f7e6a4",
-  theme: "dark",
-  visits: 0,
-};
+const SESSION = PAYLOADS.realistic;
 
 /** Each entry point: its import specifier, and its files in pkg/ for the "steps" child. */
 const ENTRIES = {

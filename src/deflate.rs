@@ -24,20 +24,21 @@ const MAX_MATCH: usize = 258;
 const LITLEN: usize = 286;
 const DIST: usize = 30;
 
-/// RFC 1951 length codes 257..=285: base length and extra bits.
-const LENGTH_BASE: [u16; 29] = [
+/// RFC 1951 length codes 257..=285: base length and extra bits (inflate.rs
+/// reads with the same tables).
+pub(crate) const LENGTH_BASE: [u16; 29] = [
     3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
     163, 195, 227, 258,
 ];
-const LENGTH_EXTRA: [u8; 29] = [
+pub(crate) const LENGTH_EXTRA: [u8; 29] = [
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 ];
 /// RFC 1951 distance codes 0..=29: base distance and extra bits.
-const DIST_BASE: [u16; 30] = [
+pub(crate) const DIST_BASE: [u16; 30] = [
     1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
     2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
 ];
-const DIST_EXTRA: [u8; 30] = [
+pub(crate) const DIST_EXTRA: [u8; 30] = [
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
     13,
 ];
@@ -514,7 +515,7 @@ fn run_lengths(lengths: &[u8], runs: &mut Vec<(u8, u8, u8)>) {
 }
 
 /// Order in which the code-length code's lengths are sent.
-const CODE_LENGTH_ORDER: [usize; 19] = [
+pub(crate) const CODE_LENGTH_ORDER: [usize; 19] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 

@@ -34,6 +34,9 @@
 // symbols), and `fuzz/` and the tests below run arbitrary streams through.
 #![allow(clippy::indexing_slicing)]
 
+// RFC 1951's tables, one copy for both directions.
+use crate::deflate::{CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA};
+
 /// Why a stream did not inflate: zlib's own words, or the size cap.
 pub type InflateError = &'static str;
 
@@ -44,28 +47,6 @@ const MAX_BITS: usize = 15;
 /// Literal/length symbols a code may have (286 and 287 exist only in the fixed code).
 const LITLEN_SYMBOLS: usize = 288;
 const DIST_SYMBOLS: usize = 30;
-
-/// RFC 1951 length symbols 257..=285: base lengths and extra bits.
-const LENGTH_BASE: [u16; 29] = [
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-    163, 195, 227, 258,
-];
-const LENGTH_EXTRA: [u8; 29] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-];
-/// RFC 1951 distance symbols 0..=29: base distances and extra bits.
-const DIST_BASE: [u16; 30] = [
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
-    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-];
-const DIST_EXTRA: [u8; 30] = [
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-    13,
-];
-/// Order in which the code-length code's lengths are sent.
-const CODE_LENGTH_ORDER: [usize; 19] = [
-    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
-];
 
 /// A canonical Huffman code: how many codes of each length and the
 /// symbols in code order (enough to decode any code, a bit at a time),
