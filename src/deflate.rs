@@ -460,8 +460,8 @@ fn assign_codes(lengths: &[u8], used: &Used, codes: &mut [Code]) {
 }
 
 /// The fixed code lengths of RFC 1951 section 3.2.6 (literal/length codes
-/// 286 and 287 exist but are never used).
-const fn fixed_lengths() -> ([u8; 288], [u8; DIST]) {
+/// 286 and 287 exist but are never used); inflate.rs builds its tables from them too.
+pub(crate) const fn fixed_lengths() -> ([u8; 288], [u8; DIST]) {
     let mut litlen = [8u8; 288];
     let mut s = 144;
     while s < 256 {

@@ -35,7 +35,9 @@
 #![allow(clippy::indexing_slicing)]
 
 // RFC 1951's tables, one copy for both directions.
-use crate::deflate::{CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA};
+use crate::deflate::{
+    fixed_lengths, CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA,
+};
 
 /// Why a stream did not inflate: zlib's own words, or the size cap.
 pub type InflateError = &'static str;
@@ -161,23 +163,9 @@ impl Huffman {
     }
 }
 
-const fn fixed_litlen_lengths() -> [u8; LITLEN_SYMBOLS] {
-    let mut lengths = [8u8; LITLEN_SYMBOLS];
-    let mut s = 144;
-    while s < 256 {
-        lengths[s] = 9;
-        s += 1;
-    }
-    while s < 280 {
-        lengths[s] = 7;
-        s += 1;
-    }
-    lengths
-}
-
 /// The fixed codes of RFC 1951 section 3.2.6, built at compile time.
-static FIXED_LITLEN: Huffman = Huffman::new(&fixed_litlen_lengths(), LITLEN_TABLE_BITS).0;
-static FIXED_DIST: Huffman = Huffman::new(&[5; DIST_SYMBOLS], DIST_TABLE_BITS).0;
+static FIXED_LITLEN: Huffman = Huffman::new(&fixed_lengths().0, LITLEN_TABLE_BITS).0;
+static FIXED_DIST: Huffman = Huffman::new(&fixed_lengths().1, DIST_TABLE_BITS).0;
 
 /// Bits read least significant first, as deflate packs them.
 struct Bits<'a> {
