@@ -485,8 +485,15 @@ pub fn decode_payload(payload: &str, max_inflated_size: usize) -> Result<Vec<u8>
     match payload.strip_prefix('.') {
         Some(compressed) => {
             let deflated = b64_decode(compressed.as_bytes())?;
-            crate::inflate::zlib_decompress(&deflated, max_inflated_size)
-                .map_err(|why| Error::BadPayload(PayloadError::Zlib(why.into())))
+            crate::inflate::zlib_decompress(&deflated, max_inflated_size).map_err(|why| {
+                // The cap is ours, not zlib's: say which it was.
+                let why = if why == crate::inflate::TOO_BIG {
+                    format!("inflated payload exceeds {max_inflated_size} bytes")
+                } else {
+                    why.into()
+                };
+                Error::BadPayload(PayloadError::Zlib(why))
+            })
         }
         None => b64_decode(payload.as_bytes()),
     }
@@ -521,6 +528,25 @@ pub fn loads(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inflate_past_the_cap_names_the_cap_and_other_damage_names_zlibs_reason() {
+        let data = vec![b'a'; 5000];
+        let payload = encode_payload(&data, true);
+        assert!(payload.starts_with('.'));
+        assert_eq!(decode_payload(&payload, 5000).unwrap(), data);
+        for cap in [4999, 1000] {
+            let why = decode_payload(&payload, cap).unwrap_err().to_string();
+            assert!(
+                why.ends_with(&format!("inflated payload exceeds {cap} bytes")),
+                "{why}"
+            );
+        }
+        // A stream cut short is zlib's error, not the cap's.
+        let cut = &payload[..payload.len() - 4];
+        let why = decode_payload(cut, 5000).unwrap_err().to_string();
+        assert!(!why.contains("exceeds"), "{why}");
+    }
 
     #[test]
     fn base64_round_trips_and_is_lenient_like_python() {
