@@ -379,6 +379,54 @@ mod tests {
         assert_eq!(shortest_exact(1e300), None);
     }
 
+    /// The exact paths against Rust's own parse and shortest digits (the
+    /// general path natively, tie-broken as Python does) on the decimals
+    /// sessions hold: every price-like value with up to four fraction
+    /// digits over a range, their negatives and powers, and pseudo-random
+    /// short decimals with exponents.
+    #[test]
+    fn the_exact_paths_agree_on_every_short_decimal() {
+        let general_shortest = |x: f64| {
+            let (digits, exp) = split_scientific(&format!("{:e}", x));
+            break_tie_to_even(x, digits, exp)
+        };
+        let mut checked = 0u32;
+        let mut check = |text: &str| {
+            let want: f64 = text.parse().unwrap();
+            if let Some(x) = parse_exact(text) {
+                assert_eq!(x.to_bits(), want.to_bits(), "parse {text}");
+            }
+            if want != 0.0 && want.is_finite() {
+                if let Some(found) = shortest_exact(want.abs()) {
+                    assert_eq!(found, general_shortest(want.abs()), "shortest of {text}");
+                    checked += 1;
+                }
+            }
+        };
+        for k in 0..200_000u64 {
+            for f in 0..=4 {
+                let text = format!(
+                    "{}.{:0width$}",
+                    k / 10u64.pow(f),
+                    k % 10u64.pow(f),
+                    width = f as usize
+                );
+                check(&text);
+                check(&format!("-{text}"));
+            }
+        }
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let digits = state % 10u64.pow(1 + (state >> 60) as u32 % 15);
+            let exp = (state >> 40) as i32 % 45 - 22;
+            check(&format!("{digits}e{exp}"));
+        }
+        assert!(checked > 1_000_000, "{checked}");
+    }
+
     #[test]
     fn js_number_text_splits_into_digits() {
         for (text, want) in [
