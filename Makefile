@@ -182,8 +182,9 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-## Speed, size, cold start and memory against the peers (prints figures and
-## writes bench/results/; asserts nothing).
+## Speed, size, cold start and memory against the peers, on a two-key and a
+## realistic session (prints figures and writes target/bench/results/;
+## `bench/run-all.sh --record` also copies them to bench/results/; asserts nothing).
 bench: setup build
 	bench/run-all.sh
 
