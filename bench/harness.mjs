@@ -1,7 +1,7 @@
 // Timing and reporting shared by run.mjs (Node) and the worker of
 // workerd.mjs: no Node-only imports. Clocks are passed in, in milliseconds.
 
-/** The value at quantile q of sorted numbers (nearest rank, as src/bin/bench_cycle.rs). */
+/** The value at quantile q of sorted numbers (nearest rank, as tools/src/bin/bench_cycle.rs). */
 export function quantile(sorted, q) {
   return sorted.length ? sorted[Math.round((sorted.length - 1) * q)] : NaN;
 }
