@@ -10,6 +10,8 @@
 //   for (const adapter of stores.list) ... contract({ lib, ...adapter }) ...
 //   await stores.close();
 
+import { mysqlOptionsOf } from "../support/mysql-url.mjs";
+
 /** Django's `auth_user`, reduced to what the users loaders read (one per store, dropped at close). */
 const USERS = {
   postgres: (t) => `CREATE TABLE ${t} ("id" integer NOT NULL PRIMARY KEY, "password" varchar(128) NOT NULL, "is_active" boolean NOT NULL)`,
@@ -116,7 +118,7 @@ export async function connectDrivers(urls, { redis: redisModule, pg: pgModule, p
   if (redisModule && urls.REDIS_URL) clients.redis = await redisModule.createClient({ url: urls.REDIS_URL, socket: { reconnectStrategy: false } }).connect();
   if (pgModule && urls.DATABASE_URL) clients.pg = new pgModule.Pool({ connectionString: urls.DATABASE_URL, max: 2 });
   if (postgresModule && urls.DATABASE_URL) clients.sql = postgresModule(urls.DATABASE_URL, { max: 2, onnotice: () => {} });
-  if (mysqlModule && urls.MYSQL_URL) clients.mysql = mysqlModule.createPool({ ...mysqlUrl(urls.MYSQL_URL), connectionLimit: 2 });
+  if (mysqlModule && urls.MYSQL_URL) clients.mysql = mysqlModule.createPool({ ...mysqlOptionsOf(urls.MYSQL_URL), connectionLimit: 2 });
   return {
     clients,
     async close() {
@@ -125,17 +127,5 @@ export async function connectDrivers(urls, { redis: redisModule, pg: pgModule, p
       await clients.sql?.end();
       await clients.mysql?.end();
     },
-  };
-}
-
-/** `mysql://u:p@host:port/db` as mysql2 options (also what a Hyperdrive binding gives a Worker). */
-export function mysqlUrl(url) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1),
   };
 }

@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { mysqlOptionsOf } from "./mysql-url.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -53,16 +54,9 @@ export function serviceUrls(names = Object.keys(SERVICE_VARS)) {
   return Object.fromEntries(names.map((name) => [SERVICE_VARS[name], process.env[SERVICE_VARS[name]]]));
 }
 
-/** `mysql://u:p@host:port/db` as the options mysql2 and Django take. */
+/** `mysql://u:p@host:port/db` (by default this run's server) as the options mysql2 and Django take. */
 export function mysqlOptions(url = serviceUrls(["mysql"]).MYSQL_URL) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1),
-  };
+  return mysqlOptionsOf(url);
 }
 
 /**
